@@ -1,22 +1,31 @@
-// `pnpm bench [suite...]`: runs every suite (or the named ones) in this process, one after another.
+// `pnpm bench [suite...]`: runs every *.bench.js suite beside this file (or the named ones),
+// one after another in this process.
+import { readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SuiteResult } from './harness.js';
 
-type Suite = () => Promise<SuiteResult | SuiteResult[]>;
+interface SuiteModule {
+  run(): Promise<SuiteResult | SuiteResult[]>;
+}
 
-const suites: Record<string, () => Promise<Suite>> = {
-  core: async () => (await import('./core.bench.js')).run,
-};
+const here = dirname(fileURLToPath(import.meta.url));
+const available = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.js'))
+  .map((f) => f.slice(0, -'.bench.js'.length))
+  .sort((a, b) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)));
 
 const wanted = process.argv.slice(2);
-const names = wanted.length === 0 ? Object.keys(suites) : wanted;
-let missed = 0;
-for (const name of names) {
-  const load = suites[name];
-  if (!load) {
-    console.error(`unknown suite ${name}; known: ${Object.keys(suites).join(', ')}`);
+for (const name of wanted) {
+  if (!available.includes(name)) {
+    console.error(`unknown suite ${name}; known: ${available.join(', ')}`);
     process.exit(2);
   }
-  const results = await (await load())();
+}
+let missed = 0;
+for (const name of wanted.length === 0 ? available : wanted) {
+  const mod = (await import(`./${name}.bench.js`)) as SuiteModule;
+  const results = await mod.run();
   for (const r of [results].flat()) missed += r.budgets.filter((b) => !b.ok).length;
 }
 console.log(`\n${missed === 0 ? 'all budgets met' : `${missed} budget(s) missed`} (results in bench/results/)`);
