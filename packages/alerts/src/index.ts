@@ -1,1 +1,15 @@
-export {};
+export type { Alert, AlertStatus, Severity } from './alert.js';
+export type { AlertRule, ThresholdRule, RatioRule, AnomalyRule, Stat, Comparison } from './rule.js';
+export type { Suppression } from './suppression.js';
+export type { AlertHandler } from './handler.js';
+export { Alerts, type AlertsOptions, type DeliveryStats } from './alerts.js';
+export { ALERT_FIRED_EVENT, ALERT_RESOLVED_EVENT, ALERT_DELIVERY_FAILED_EVENT } from './alert-events.js';
+export { logHandler, type AlertLogger } from './log-handler.js';
+export { webhookHandler, type WebhookOptions, type WebhookPayload } from './webhook-handler.js';
+export { alertmanagerHandler, toPostableAlert, type AlertmanagerOptions, type PostableAlert } from './alertmanager-handler.js';
+export { DeliveryError } from './delivery-error.js';
+export { redact } from './redact.js';
+export { health, type HealthOptions } from './health/health.js';
+export type { HealthReport, HealthStatus, CheckResult, HealthCheck } from './health/health-report.js';
+export type { HealthThresholds, Limits } from './health/builtin-checks.js';
+export { monitorHealth, HealthMonitor, type HealthMonitorOptions, type FiringAlert } from './health/health-monitor.js';
