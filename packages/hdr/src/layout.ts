@@ -1,0 +1,63 @@
+/** The largest internal value a histogram tracks; larger values are clamped to it. */
+export const MAX_INTERNAL = Number.MAX_SAFE_INTEGER;
+
+const TWO_32 = 4294967296;
+const POW2: readonly number[] = Array.from({ length: 64 }, (_, i) => 2 ** i);
+
+/**
+ * HdrHistogram's bucket layout (lowestDiscernibleValue 1, unitMagnitude 0) for a number of
+ * significant digits: index `i` here is index `i` in an hdr-histogram-js histogram of the same
+ * precision, so counts move between the two without re-binning.
+ *
+ * Counts are kept in chunks of `half` slots (chunk = index >>> halfMag) so that only the powers
+ * of two a series actually sees cost memory.
+ */
+export class Layout {
+  readonly halfMag: number;
+  readonly half: number;
+  readonly mask: number;
+  /** Number of chunks that cover 0..MAX_INTERNAL. */
+  readonly chunks: number;
+
+  constructor(readonly digits: number) {
+    const subBucketCountMagnitude = Math.ceil(Math.log2(2 * 10 ** digits));
+    this.halfMag = Math.max(subBucketCountMagnitude, 1) - 1;
+    this.half = 2 ** this.halfMag;
+    this.mask = this.half - 1;
+    this.chunks = (this.index(MAX_INTERNAL) >>> this.halfMag) + 1;
+  }
+
+  /** Counts index of a non-negative integer value (clz32 instead of Math.log2: ~3 ns, not ~50). */
+  index(v: number): number {
+    const halfMag = this.halfMag;
+    if (v < this.half * 2) return v;
+    if (v < TWO_32) {
+      const b = 31 - Math.clz32(v) - halfMag;
+      return b * this.half + (v >>> b);
+    }
+    const b = 63 - Math.clz32(Math.floor(v / TWO_32)) - halfMag;
+    return b * this.half + Math.floor(v / POW2[b]);
+  }
+
+  /** Smallest value that lands in index `i`. */
+  lowest(i: number): number {
+    const c = i >>> this.halfMag;
+    if (c < 2) return i;
+    return ((i & this.mask) + this.half) * POW2[c - 1];
+  }
+
+  /** Largest value that lands in index `i` (what HdrHistogram reports for a percentile). */
+  highest(i: number): number {
+    const c = i >>> this.halfMag;
+    if (c < 2) return i;
+    return ((i & this.mask) + this.half + 1) * POW2[c - 1] - 1;
+  }
+}
+
+const layouts = new Map<number, Layout>();
+
+export function layoutFor(digits: number): Layout {
+  let l = layouts.get(digits);
+  if (l === undefined) layouts.set(digits, (l = new Layout(digits)));
+  return l;
+}
