@@ -1,1 +1,20 @@
-export {};
+/// <reference types="@webgpu/types" preserve="true" />
+export { requestInstrumentedDevice, type DeviceOptions } from './request-instrumented-device.js';
+export { instrument, type InstrumentOptions } from './instrument.js';
+export type { InstrumentedDevice } from './instrumented-device.js';
+export type { DeviceInfo } from './device-info.js';
+export type { MemoryStats } from './memory-tracker.js';
+export type { RunResult, Work } from './device-probe.js';
+export { ComputeBackend, type Kernel, type Workgroups } from './compute-backend.js';
+export { requestAdapter, gpuInstances, type AdapterOptions, type BackendKind, type FoundAdapter } from './gpu-instance.js';
+export { NoAdapterError } from './no-adapter-error.js';
+export { ShaderCompilationError, type CompilationMessage } from './shader-compilation-error.js';
+export { categorize, type DurationCategory } from './category.js';
+export type { DeviceErrorType } from './patch-errors.js';
+export { BufferUsage, usageName } from './buffer-usage.js';
+export { VECTOR_ADD_WGSL, vectorAdd } from './kernels/vector-add.js';
+export { MATMUL_WGSL, MATMUL_TILE, matmul, matmulWorkgroups, type MatmulShape } from './kernels/matmul.js';
+export { REDUCE_SUM_WGSL, SUM_PER_WORKGROUP, sum } from './kernels/reduce-sum.js';
+export { HDC_BIND_WGSL, HDC_BUNDLE_WGSL, HDC_COSINE_WGSL, hdcBind, hdcBundle, hdcCosine } from './kernels/hdc.js';
+export { grid1d } from './kernels/grid.js';
+export { uniform } from './kernels/uniform.js';

@@ -1,0 +1,113 @@
+import type { Telemetry } from '@rx-telemetry/core';
+import { DeviceEvents } from './device-events.js';
+import { deviceInfo, type DeviceInfo } from './device-info.js';
+import { DeviceProbe } from './device-probe.js';
+import type { InstrumentedDevice } from './instrumented-device.js';
+import { patchCompile } from './patch-compile.js';
+import { patchEncoder } from './patch-encoder.js';
+import { patchErrors } from './patch-errors.js';
+import { patchMemory } from './patch-memory.js';
+import { patchQueue } from './patch-queue.js';
+
+export interface InstrumentOptions {
+  /** The `device` metadata of every event; default `gpu0`, `gpu1`, … in instrumenting order. */
+  readonly deviceId?: string;
+  /** Timestamp queries per compute pass (`gpuDuration`); default: on when the device has 'timestamp-query'. */
+  readonly timestamps?: boolean;
+}
+
+const probes = new WeakMap<InstrumentedDevice, DeviceProbe>();
+const instrumented = new WeakSet<GPUDevice>();
+let deviceSeq = 0;
+
+/**
+ * Instruments an existing device in place: its methods (and its queue's) are wrapped on the
+ * instance, so code holding the device keeps working and now emits events.
+ *
+ * ```ts
+ * const device = await adapter.requestDevice({ requiredFeatures: ['timestamp-query'] });
+ * const gpu = instrument(telemetry, device, { deviceId: 'main' });
+ * telemetry.attach('log', ['compute', 'kernel', 'dispatch', 'stop'], (_e, m, md) => console.log(md.kernel, m.duration));
+ * ```
+ */
+export function instrument(telemetry: Telemetry, device: GPUDevice, options: InstrumentOptions = {}): InstrumentedDevice {
+  return instrumentWithInfo(telemetry, device, options, undefined);
+}
+
+/** @internal instrument() with adapter facts that a plain device may not expose. */
+export function instrumentWithInfo(
+  telemetry: Telemetry,
+  device: GPUDevice,
+  options: InstrumentOptions,
+  info: DeviceInfo | undefined,
+): InstrumentedDevice {
+  if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.event !== 'function') {
+    throw new TypeError('instrument: telemetry must be a Telemetry instance');
+  }
+  if (device === null || typeof device !== 'object' || typeof device.createCommandEncoder !== 'function' || device.queue === undefined) {
+    throw new TypeError('instrument: device must be a GPUDevice');
+  }
+  if (instrumented.has(device)) throw new Error('instrument: this GPUDevice is already instrumented');
+  const { deviceId = `gpu${deviceSeq++}`, timestamps } = options;
+  if (typeof deviceId !== 'string' || deviceId.length === 0) throw new TypeError('instrument: deviceId must be a non-empty string');
+  const hasTimestamps = device.features.has('timestamp-query');
+  if (timestamps === true && !hasTimestamps) {
+    throw new Error("instrument: timestamps requested but the device lacks 'timestamp-query' (request it in requiredFeatures)");
+  }
+  const queue = device.queue;
+  const probe = new DeviceProbe(
+    device,
+    deviceId,
+    new DeviceEvents(telemetry),
+    {
+      createBuffer: device.createBuffer,
+      createCommandEncoder: device.createCommandEncoder,
+      createComputePipeline: device.createComputePipeline,
+      createComputePipelineAsync: device.createComputePipelineAsync,
+      popErrorScope: device.popErrorScope,
+      destroy: device.destroy,
+      submit: queue.submit,
+      writeBuffer: queue.writeBuffer,
+    },
+    timestamps ?? hasTimestamps,
+  );
+  instrumented.add(device);
+  patchMemory(device, probe);
+  patchCompile(device, probe);
+  patchQueue(queue, probe);
+  const removeErrorListener = patchErrors(device, probe);
+  const { raw, events } = probe;
+  device.createCommandEncoder = function (descriptor?: GPUCommandEncoderDescriptor): GPUCommandEncoder {
+    const encoder = raw.createCommandEncoder.call(device, descriptor);
+    if (events.dispatch.active || events.transfer.active) patchEncoder(encoder, probe);
+    return encoder;
+  };
+  device.destroy = function (): undefined {
+    probe.memory.releaseAll('device_destroyed');
+    raw.destroy.call(device);
+    probe.pool.destroy();
+    return undefined;
+  };
+  void device.lost.then((lost) => {
+    probe.memory.releaseAll('device_lost');
+    removeErrorListener();
+    if (events.lost.active) events.lost.emit({}, { device: deviceId, reason: lost.reason, message: lost.message });
+  });
+  const result: InstrumentedDevice = {
+    device,
+    id: deviceId,
+    info: info ?? deviceInfo((device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo),
+    timestamps: probe.timestamps,
+    memory: () => probe.memory.stats(),
+    destroy: () => device.destroy(),
+  };
+  probes.set(result, probe);
+  return result;
+}
+
+/** @internal the probe behind an instrumented device (used by ComputeBackend). */
+export function probeOf(device: InstrumentedDevice): DeviceProbe {
+  const probe = probes.get(device);
+  if (probe === undefined) throw new TypeError('expected an InstrumentedDevice from instrument() or requestInstrumentedDevice()');
+  return probe;
+}

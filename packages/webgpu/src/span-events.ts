@@ -1,0 +1,72 @@
+import { performance } from 'node:perf_hooks';
+import { correlationId, currentSpanId, type EventHandle, type EventName, type Measurements, type Metadata, type Telemetry } from '@rx-telemetry/core';
+import { nextSpanId } from './span-id.js';
+
+const origin = performance.timeOrigin;
+
+/** One open span: what its stop or exception event needs. */
+export interface SpanToken {
+  readonly t0: number;
+  readonly metadata: Metadata;
+}
+
+/**
+ * start/stop/exception events with the shapes of core's `span()` (see docs/events.md), for
+ * spans that do not fit in one callback: a dispatch starts at submit and stops when the GPU is
+ * done, possibly after other work was submitted.
+ */
+export class SpanEvents {
+  readonly start: EventHandle;
+  readonly stop: EventHandle;
+  readonly exception: EventHandle;
+
+  constructor(telemetry: Telemetry, prefix: EventName) {
+    this.start = telemetry.event([...prefix, 'start']);
+    this.stop = telemetry.event([...prefix, 'stop']);
+    this.exception = telemetry.event([...prefix, 'exception']);
+  }
+
+  get active(): boolean {
+    return this.start.active || this.stop.active || this.exception.active;
+  }
+
+  /** Opens a span at `t0` (a performance.now() reading) and emits its start event. */
+  begin(metadata: Record<string, unknown>, t0: number = performance.now()): SpanToken {
+    metadata.spanId = nextSpanId();
+    const parent = currentSpanId();
+    if (parent !== undefined) metadata.parentSpanId = parent;
+    const correlation = correlationId();
+    if (correlation !== undefined) metadata.correlationId = correlation;
+    if (this.start.active) this.start.emit({ monotonicTime: ns(t0), systemTime: Math.round(origin + t0) }, metadata);
+    return { t0, metadata };
+  }
+
+  /** Emits the stop event; `duration` defaults to now - t0. */
+  end(token: SpanToken, measurements: Record<string, number>, extra?: Metadata, t1: number = performance.now()): void {
+    if (!this.stop.active) return;
+    measurements.duration ??= ns(t1 - token.t0);
+    measurements.monotonicTime = ns(t1);
+    this.stop.emit(measurements, extra === undefined ? token.metadata : { ...token.metadata, ...extra });
+  }
+
+  /** Emits the exception event with core's error metadata (kind, reason, stacktrace); `duration` defaults to now - t0. */
+  fail(token: SpanToken, error: unknown, extra?: Metadata, measurements: Measurements = {}): void {
+    if (!this.exception.active) return;
+    const t1 = performance.now();
+    this.exception.emit(
+      { duration: ns(t1 - token.t0), ...measurements, monotonicTime: ns(t1) },
+      {
+        ...token.metadata,
+        ...extra,
+        kind: 'error',
+        reason: error,
+        stacktrace: error instanceof Error ? (error.stack ?? String(error)) : String(error),
+      },
+    );
+  }
+}
+
+/** performance.now() milliseconds to integer nanoseconds. */
+export function ns(ms: number): number {
+  return Math.round(ms * 1e6);
+}
