@@ -3,7 +3,7 @@ export { isEventName } from './event-name.js';
 export type { Handler, HandlerInfo, AttachOptions } from './handler.js';
 export type { EventHandle } from './event-handle.js';
 export type { SpanScope } from './span-scope.js';
-export type { SpanContextHook, SpanContextInfo } from './span-context.js';
+export type { SpanContextHook, SpanContextInfo, SpanContextOptions, SpanEndInfo } from './span-context.js';
 export type { TelemetryEvent } from './telemetry-event.js';
 export { HandlerExistsError } from './errors.js';
 export { Telemetry, HANDLER_FAILURE_EVENT } from './telemetry.js';

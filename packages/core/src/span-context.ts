@@ -24,3 +24,31 @@ export interface SpanContextInfo {
  * ```
  */
 export type SpanContextHook = <T>(span: SpanContextInfo, fn: () => T) => T;
+
+/** How a span ended, as told to a hook's `onEnd` (see `bindSpanContext`). */
+export interface SpanEndInfo {
+  readonly spanId: number;
+  /** Nanoseconds from start to end: the stop (or exception) event's `duration`. */
+  readonly duration: number;
+  /** End time, monotonic nanoseconds. */
+  readonly monotonicTime: number;
+  /** True when the callback threw or its promise rejected; `error` then holds the reason. */
+  readonly failed: boolean;
+  readonly error: unknown;
+  /** What the callback added with `scope.set()`, if anything. */
+  readonly metadata: Metadata | undefined;
+}
+
+/**
+ * Options of `bindSpanContext`. `onEnd` is called when a span ends while the hook is
+ * registered, so a context system can close what its hook opened; it may see ids of spans that
+ * started before the hook was registered (ignore those). A throwing `onEnd` is reported as a
+ * handler failure with id `'span-context'`, never thrown into the span.
+ *
+ * ```ts
+ * telemetry.bindSpanContext(hook, { onEnd: (end) => close(end.spanId, end.duration, end.error) });
+ * ```
+ */
+export interface SpanContextOptions {
+  readonly onEnd?: (end: SpanEndInfo) => void;
+}

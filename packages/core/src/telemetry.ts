@@ -8,7 +8,7 @@ import { EventNode, type HandlerEntry, type SpanNodes, type StreamEntry } from '
 import { EventStream } from './event-stream.js';
 import type { AttachOptions, Handler, HandlerInfo } from './handler.js';
 import { matches } from './pattern.js';
-import type { SpanContextHook, SpanContextInfo } from './span-context.js';
+import type { SpanContextHook, SpanContextInfo, SpanContextOptions, SpanEndInfo } from './span-context.js';
 import { NOOP_SCOPE, Scope, type SpanScope } from './span-scope.js';
 import type { TelemetryEvent } from './telemetry-event.js';
 
@@ -37,7 +37,8 @@ export class Telemetry {
   #streams: readonly StreamEntry[] = [];
   readonly #flushes = new Set<() => Promise<void> | void>();
   #hooks: SpanContextHook | undefined = undefined;
-  readonly #hookList: SpanContextHook[] = [];
+  #onEnds: readonly ((end: SpanEndInfo) => void)[] = [];
+  readonly #hookList: { readonly hook: SpanContextHook; readonly onEnd: ((end: SpanEndInfo) => void) | undefined }[] = [];
   #failureDepth = 0;
 
   // ---- handlers -------------------------------------------------------------------------
@@ -240,6 +241,7 @@ export class Telemetry {
 
   #spanStop(nodes: SpanNodes, t0: number, startMeta: Metadata, scope: Scope): void {
     const t1 = now();
+    if (this.#onEnds.length !== 0) this.#spanEnded(nodes.stop.name, scope, t0, t1, false, undefined);
     if (!nodes.stop.active) return;
     const measurements: Measurements =
       scope.measurements === undefined
@@ -251,6 +253,7 @@ export class Telemetry {
 
   #spanException(nodes: SpanNodes, t0: number, startMeta: Metadata, scope: Scope, error: unknown): void {
     const t1 = now();
+    if (this.#onEnds.length !== 0) this.#spanEnded(nodes.exception.name, scope, t0, t1, true, error);
     if (!nodes.exception.active) return;
     const metadata: Metadata = {
       ...startMeta,
@@ -260,6 +263,18 @@ export class Telemetry {
       stacktrace: error instanceof Error ? error.stack ?? String(error) : String(error),
     };
     this.#dispatch(nodes.exception, nodes.exception.name, { duration: toNs(t1 - t0), monotonicTime: toNs(t1) }, metadata);
+  }
+
+  #spanEnded(event: EventName, scope: Scope, t0: number, t1: number, failed: boolean, error: unknown): void {
+    const end: SpanEndInfo = { spanId: scope.spanId, duration: toNs(t1 - t0), monotonicTime: toNs(t1), failed, error, metadata: scope.metadata };
+    for (const onEnd of this.#onEnds) {
+      // Isolated: one that throws must neither break the span nor keep the others from running.
+      try {
+        onEnd(end);
+      } catch (failure) {
+        this.#reportFailure('span-context', event, undefined, failure);
+      }
+    }
   }
 
   #spanNodes(prefix: EventName): SpanNodes | undefined {
@@ -287,14 +302,18 @@ export class Telemetry {
   /**
    * Registers a hook that every `span()` callback runs inside (see SpanContextHook). While one
    * is registered, spans run their full path even when nobody listens. Returns an unregister
-   * function. Several hooks nest in registration order.
+   * function. Several hooks nest in registration order. `options.onEnd` learns how each span
+   * ended (see SpanContextOptions).
    */
-  bindSpanContext(hook: SpanContextHook): () => void {
+  bindSpanContext(hook: SpanContextHook, options?: SpanContextOptions): () => void {
     if (typeof hook !== 'function') throw new TypeError('bindSpanContext: hook must be a function');
-    this.#hookList.push(hook);
+    const onEnd = options?.onEnd;
+    if (onEnd !== undefined && typeof onEnd !== 'function') throw new TypeError('bindSpanContext: options.onEnd must be a function');
+    const entry = { hook, onEnd };
+    this.#hookList.push(entry);
     this.#composeHooks();
     return () => {
-      const i = this.#hookList.indexOf(hook);
+      const i = this.#hookList.indexOf(entry);
       if (i !== -1) {
         this.#hookList.splice(i, 1);
         this.#composeHooks();
@@ -303,7 +322,8 @@ export class Telemetry {
   }
 
   #composeHooks(): void {
-    const hooks = [...this.#hookList];
+    const hooks = this.#hookList.map((e) => e.hook);
+    this.#onEnds = this.#hookList.flatMap((e) => (e.onEnd === undefined ? [] : [e.onEnd]));
     if (hooks.length === 0) this.#hooks = undefined;
     else if (hooks.length === 1) this.#hooks = hooks[0];
     else {
