@@ -1,0 +1,181 @@
+import type { EventName, Measurements, Metadata, Telemetry } from '@rx-telemetry/core';
+import StatsDClient, { type StatsD } from 'hot-shots';
+import { compile, globalSuffix, type CompiledMetric } from './compiled-metric.js';
+import { resolveOptions, type ResolvedOptions, type StatsdReporterOptions } from './options.js';
+import { sanitizeName, sanitizeSegment, sanitizeTagValue } from './sanitize.js';
+import { STATSD_ERROR_EVENT } from './statsd-error-event.js';
+
+let reporterSeq = 0;
+// hot-shots itself waits up to 11 x 50 ms for in-flight sends before closing.
+const CLOSE_TIMEOUT_MS = 1500;
+
+/**
+ * Reports metric definitions to a StatsD server through hot-shots, the way Elixir's
+ * telemetry_metrics_statsd does: counter and sum → `c`, lastValue → `g`, summary → `ms`
+ * (DogStatsD `h`), distribution → `ms` (DogStatsD `d`).
+ *
+ * ```ts
+ * const reporter = new StatsdReporter(telemetry, {
+ *   metrics: [
+ *     counter('http.request.stop.count', { tags: ['route'] }),
+ *     distribution('http.request.stop.duration', { tags: ['route'], unit: { from: 'nanosecond', to: 'millisecond' } }),
+ *   ],
+ *   port: 8125,
+ *   formatter: 'datadog',
+ *   onError: (err) => console.warn('statsd:', err.message),
+ * });
+ * // ... later; telemetry.shutdown() does the same
+ * await reporter.close();
+ * ```
+ */
+export class StatsdReporter {
+  /** The handler id prefix of this reporter (also the `reporter` metadata of its error events). */
+  readonly id: string;
+  readonly #telemetry: Telemetry;
+  readonly #options: ResolvedOptions;
+  readonly #client: StatsD;
+  readonly #handlerIds: string[] = [];
+  readonly #unregister: () => void;
+  readonly #standard: boolean;
+  readonly #suffix: string;
+  #errors = 0;
+  #reporting = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(telemetry: Telemetry, options: StatsdReporterOptions) {
+    if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.attach !== 'function') {
+      throw new TypeError('StatsdReporter: the first argument must be a Telemetry instance');
+    }
+    this.#telemetry = telemetry;
+    const o = resolveOptions(options);
+    this.#options = o;
+    this.id = `statsd-reporter-${++reporterSeq}`;
+    this.#standard = o.formatter === 'standard';
+    this.#suffix = this.#standard ? globalSuffix(o.globalTags) : '';
+    const tagged = Object.entries(o.globalTags).map(([k, v]) => `${sanitizeName(k)}:${sanitizeTagValue(v)}`);
+    this.#client = new StatsDClient({
+      host: o.protocol === 'uds' ? undefined : o.host,
+      path: o.protocol === 'uds' ? o.host : undefined,
+      port: o.port,
+      protocol: o.protocol,
+      prefix: o.prefix === undefined ? undefined : sanitizeName(o.prefix),
+      globalTags: this.#standard ? undefined : tagged,
+      telegraf: o.formatter === 'telegraf',
+      // Explicit configuration only: no DD_* environment tags, container ids or client telemetry
+      // lines that a plain StatsD server would count as bad lines.
+      datadog: o.formatter === 'datadog',
+      includeDataDogTags: false,
+      originDetection: false,
+      includeDatadogTelemetry: false,
+      maxBufferSize: o.maxBufferSize,
+      bufferFlushInterval: o.bufferFlushInterval,
+      errorHandler: (error) => this.#fail(error),
+    });
+
+    const byEvent = new Map<string, { event: EventName; metrics: CompiledMetric[] }>();
+    for (const definition of o.metrics) {
+      const key = definition.eventName.join('\u0000');
+      let group = byEvent.get(key);
+      if (group === undefined) byEvent.set(key, (group = { event: definition.eventName, metrics: [] }));
+      group.metrics.push(compile(definition, o.formatter, o.sampleRate));
+    }
+    let n = 0;
+    for (const { event, metrics } of byEvent.values()) {
+      const id = `${this.id}:${n++}`;
+      telemetry.attach(id, event, this.#handle, metrics, { onFailure: 'keep' });
+      this.#handlerIds.push(id);
+    }
+    this.#unregister = telemetry.onShutdown(() => this.close());
+  }
+
+  /** Errors met so far (each also went to `onError` and out as a `['telemetry','statsd','error']` event). */
+  get errors(): number {
+    return this.#errors;
+  }
+
+  /**
+   * Detaches from the bus, sends what is buffered and closes the socket. Idempotent; registered
+   * with `telemetry.onShutdown`. Never rejects: close errors go to `onError` like any other.
+   */
+  close(): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    for (const id of this.#handlerIds) this.#telemetry.detach(id);
+    this.#unregister();
+    this.#closing = new Promise<void>((resolve) => {
+      // hot-shots never calls back when its TCP socket was already destroyed by a dead peer
+      // (it waits for a 'close' event that has fired before): bound the wait.
+      const timer = setTimeout(() => {
+        this.#fail(new Error(`StatsdReporter: the socket did not confirm its close within ${CLOSE_TIMEOUT_MS} ms`));
+        resolve();
+      }, CLOSE_TIMEOUT_MS);
+      const done = (error?: Error): void => {
+        clearTimeout(timer);
+        if (error) this.#fail(error);
+        resolve();
+      };
+      try {
+        this.#client.close(done);
+      } catch (error) {
+        done(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+    return this.#closing;
+  }
+
+  // An arrow property: one function for every attach, no per-call binding.
+  readonly #handle = (_event: EventName, measurements: Measurements, metadata: Metadata, metrics: CompiledMetric[]): void => {
+    for (let i = 0; i < metrics.length; i++) {
+      try {
+        this.#report(metrics[i], measurements, metadata);
+      } catch (error) {
+        this.#fail(error);
+      }
+    }
+  };
+
+  #report(metric: CompiledMetric, measurements: Measurements, metadata: Metadata): void {
+    const definition = metric.definition;
+    if (!definition.accepts(measurements, metadata)) return;
+    const value = definition.valueOf(measurements, metadata);
+    if (value === undefined) return;
+    const prefixes = metric.tagPrefixes;
+    if (prefixes.length === 0) {
+      metric.send(this.#client, this.#standard ? metric.base + this.#suffix : metric.base, value, metric.rate, undefined);
+      return;
+    }
+    const values = definition.tagValuesOf(metadata);
+    if (values === undefined) return;
+    if (this.#standard) {
+      let name = metric.base;
+      for (let i = 0; i < values.length; i++) name += '.' + sanitizeSegment(values[i]);
+      metric.send(this.#client, name + this.#suffix, value, metric.rate, undefined);
+    } else {
+      const tags = new Array<string>(values.length);
+      for (let i = 0; i < values.length; i++) tags[i] = prefixes[i] + sanitizeTagValue(values[i]);
+      metric.send(this.#client, metric.base, value, metric.rate, tags);
+    }
+  }
+
+  #fail(cause: unknown): void {
+    const error = cause instanceof Error ? cause : new Error(String(cause));
+    this.#errors++;
+    const onError = this.#options.onError;
+    if (onError !== undefined) {
+      try {
+        onError(error);
+      } catch {
+        // A throwing onError must not reach the emitter or the socket's event loop.
+      }
+    }
+    // A metric defined on the error event itself could fail again: report one level deep only.
+    if (this.#reporting) return;
+    this.#reporting = true;
+    try {
+      this.#telemetry.emit(STATSD_ERROR_EVENT, { count: 1 }, { error, reporter: this.id });
+    } catch {
+      // emit never throws because of a handler; this guards a broken Telemetry only.
+    } finally {
+      this.#reporting = false;
+    }
+  }
+}
