@@ -31,7 +31,24 @@ export async function requestInstrumentedDevice(telemetry: Telemetry, options: D
   }
   const features = new Set<GPUFeatureName>(options.requiredFeatures ?? []);
   if (options.timestamps !== false && hasTimestamps) features.add('timestamp-query');
-  const device = await adapter.requestDevice({ requiredFeatures: [...features], requiredLimits: options.requiredLimits });
+  const device = await adapter.requestDevice({ requiredFeatures: [...features], requiredLimits: computeLimits(adapter, options.requiredLimits) });
   const info = deviceInfo(adapter.info, (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter);
   return instrumentWithInfo(telemetry, device, { deviceId: options.deviceId, timestamps: options.timestamps ?? hasTimestamps }, info);
+}
+
+// Compatibility mode (the OpenGL ES fallback) defaults to 128 invocations per workgroup; the
+// kernels use 256. Asking for what the adapter offers is always valid, and the caller's own
+// requiredLimits win.
+const COMPUTE_LIMITS = [
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupStorageSize',
+  'maxStorageBuffersPerShaderStage',
+] as const;
+
+function computeLimits(adapter: GPUAdapter, requested: Record<string, number> | undefined): Record<string, number> {
+  const limits: Record<string, number> = {};
+  for (const name of COMPUTE_LIMITS) limits[name] = adapter.limits[name];
+  return { ...limits, ...requested };
 }
