@@ -189,6 +189,11 @@ export class Aggregator {
     for (const id of this.#ids) this.#telemetry.detach(id);
   }
 
+  /** The bus this aggregator listens on (reporters emit their own events on it). */
+  get telemetry(): Telemetry {
+    return this.#telemetry;
+  }
+
   get stopped(): boolean {
     return this.#stopped;
   }

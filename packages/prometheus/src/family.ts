@@ -1,0 +1,62 @@
+import { conversionFactor } from '@rx-telemetry/core';
+import { baseUnit } from '@rx-telemetry/hdr';
+import type { MetricState } from '@rx-telemetry/hdr/internal';
+import { escapeHelp, formatNumber } from './escape.js';
+import { labelName, metricName, unitSuffix, withSuffix } from './names.js';
+
+export type PromType = 'counter' | 'gauge' | 'histogram' | 'summary';
+
+/** Everything about one metric's exposition that does not change between scrapes. */
+export interface Family {
+  readonly state: MetricState;
+  readonly type: PromType;
+  /** Family name (OpenMetrics: without `_total`). */
+  readonly name: string;
+  /** Name of the main sample: `name_total` for counters, else `name`. */
+  readonly sample: string;
+  /** Multiplier into the base unit (seconds, bytes). */
+  readonly conv: number;
+  readonly textHeader: string;
+  readonly omHeader: string;
+  /** Label names in tag order. */
+  readonly labels: readonly string[];
+  /** `le="…"` per bucket bound. */
+  readonly le: readonly string[];
+}
+
+export const QUANTILE_LABELS = ['0.5', '0.9', '0.95', '0.99', '0.999'] as const;
+
+/** Builds a metric's family; throws a TypeError when its names cannot be made valid and distinct. */
+export function family(state: MetricState, prefix: string, reserved: ReadonlySet<string>): Family {
+  const def = state.def;
+  const promType = def.reporterOptions.prometheusType;
+  if (promType !== undefined && promType !== 'gauge' && promType !== 'counter') {
+    throw new TypeError(`metric ${JSON.stringify(def.name)}: reporterOptions.prometheusType must be 'gauge' or 'counter'`);
+  }
+  const type: PromType =
+    def.type === 'counter' ? 'counter'
+    : def.type === 'sum' ? (promType === 'gauge' ? 'gauge' : 'counter')
+    : def.type === 'lastValue' ? 'gauge'
+    : def.type === 'summary' ? 'summary'
+    : 'histogram';
+  let name = withSuffix(metricName(prefix + def.name), def.type === 'counter' ? '' : unitSuffix(def.unit));
+  if (type === 'counter' && name.endsWith('_total')) name = name.slice(0, -'_total'.length);
+  const sample = type === 'counter' ? `${name}_total` : name;
+  const conv = def.unit === undefined || def.type === 'counter' ? 1 : conversionFactor(def.unit, baseUnit(def.unit));
+  const labels = def.tags.map(labelName);
+  const seen = new Set<string>();
+  for (const l of labels) {
+    if (seen.has(l)) throw new TypeError(`metric ${JSON.stringify(def.name)}: two tags map to the Prometheus label ${JSON.stringify(l)}`);
+    if (reserved.has(l) || (type === 'histogram' && l === 'le') || (type === 'summary' && l === 'quantile')) {
+      throw new TypeError(`metric ${JSON.stringify(def.name)}: tag ${JSON.stringify(l)} clashes with a reserved Prometheus label`);
+    }
+    seen.add(l);
+  }
+  const unit = def.unit === undefined || def.type === 'counter' ? undefined : baseUnit(def.unit) === 'second' ? 'seconds' : 'bytes';
+  const help = def.description ?? `${def.name} (${def.type}${unit === undefined ? '' : `, ${unit}`})`;
+  const textHeader = `# HELP ${sample} ${escapeHelp(help, false)}\n# TYPE ${sample} ${type}\n`;
+  const omUnit = unit !== undefined && name.endsWith(`_${unit}`) ? `# UNIT ${name} ${unit}\n` : '';
+  const omHeader = `# TYPE ${name} ${type}\n${omUnit}# HELP ${name} ${escapeHelp(help, true)}\n`;
+  const le = (state.buckets ?? []).map((b) => `le="${formatNumber(Number((b * conv).toPrecision(15)))}"} `);
+  return { state, type, name, sample, conv, textHeader, omHeader, labels, le };
+}

@@ -1,0 +1,66 @@
+import { histogramStats, HistogramSeries, type Series, ValueSeries } from '@rx-telemetry/hdr/internal';
+import { formatNumber } from './escape.js';
+import { QUANTILE_LABELS, type Family } from './family.js';
+
+export type Format = 'text' | 'openmetrics';
+
+/** Renders one family's samples. `labelsOf` gives a series' cached `a="x",b="y"` (may be ''). */
+export function renderFamily(f: Family, format: Format, epoch: number, labelsOf: (s: Series, f: Family) => string, counts: number[]): string {
+  const om = format === 'openmetrics';
+  let out = om ? f.omHeader : f.textHeader;
+  const st = f.state;
+  const all = st.all;
+  const conv = f.conv;
+  switch (f.type) {
+    case 'counter':
+    case 'gauge': {
+      const head = f.sample;
+      for (let i = 0; i < all.length; i++) {
+        const s = all[i] as ValueSeries;
+        const l = labelsOf(s, f);
+        out += `${head}${l === '' ? ' ' : `{${l}} `}${formatNumber(conv === 1 ? s.value : s.value * conv)}\n`;
+      }
+      return out;
+    }
+    case 'histogram': {
+      const bucket = `${f.name}_bucket{`;
+      const sumHead = `${f.name}_sum`;
+      const countHead = `${f.name}_count`;
+      const le = f.le;
+      for (let i = 0; i < all.length; i++) {
+        const s = all[i] as HistogramSeries;
+        const l = labelsOf(s, f);
+        const lc = l === '' ? l : `${l},`;
+        st.bucketCounts(s, counts);
+        for (let j = 0; j < le.length; j++) out += `${bucket}${lc}${le[j]}${counts[j]}\n`;
+        const lb = l === '' ? ' ' : `{${l}} `;
+        out += `${bucket}${lc}le="+Inf"} ${s.count}\n${sumHead}${lb}${formatNumber(s.sum * conv)}\n${countHead}${lb}${s.count}\n`;
+      }
+      return out;
+    }
+    case 'summary': {
+      const head = `${f.name}{`;
+      const sumHead = `${f.name}_sum`;
+      const countHead = `${f.name}_count`;
+      for (let i = 0; i < all.length; i++) {
+        const s = all[i] as HistogramSeries;
+        const l = labelsOf(s, f);
+        const lc = l === '' ? l : `${l},`;
+        const w = s.windowView(epoch);
+        const q = histogramStats(st.layout, w.chunks, w.count, w.sum, w.min, w.max, st.factor);
+        const values = [q.p50, q.p90, q.p95, q.p99, q.p999];
+        for (let j = 0; j < values.length; j++) {
+          // An empty window has no quantiles: NaN, as the Go client reports it.
+          out += `${head}${lc}quantile="${QUANTILE_LABELS[j]}"} ${q.count === 0 ? 'NaN' : formatNumber(values[j] * conv)}\n`;
+        }
+        const lb = l === '' ? ' ' : `{${l}} `;
+        out += `${sumHead}${lb}${formatNumber(s.sum * conv)}\n${countHead}${lb}${s.count}\n`;
+      }
+      return out;
+    }
+  }
+}
+
+export function isValueSeries(s: Series): s is ValueSeries {
+  return s instanceof ValueSeries;
+}
