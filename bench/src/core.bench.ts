@@ -1,1 +1,63 @@
-export async function run() { return { suite: 'core', cases: [], budgets: [] }; }
+// Core primitives against what a user would pick instead: EventEmitter, diagnostics_channel,
+// an RxJS Subject, and an OpenTelemetry SDK span.
+import { BasicTracerProvider, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { Telemetry } from '@rx-telemetry/core';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { EventEmitter } from 'node:events';
+import { Subject } from 'rxjs';
+import { atMost, consume, find, measure, ratio, report, type SuiteResult } from './harness.js';
+
+export async function run(): Promise<SuiteResult> {
+  const measurements = { duration: 1 };
+  const metadata = { kernel: 'add' };
+  let acc = 0;
+  const listener = (m: { duration: number }): void => {
+    acc += m.duration;
+  };
+
+  const ee = new EventEmitter();
+  ee.on('compute.kernel.dispatch.stop', listener);
+  const channel = diagnosticsChannel.channel('compute.kernel.dispatch.stop');
+  channel.subscribe((m) => listener(m as { duration: number }));
+  const subject = new Subject<{ duration: number }>();
+  subject.subscribe(listener);
+
+  const idle = new Telemetry();
+  const idleHandle = idle.event(['compute', 'kernel', 'dispatch', 'stop']);
+  const busy = new Telemetry();
+  busy.attach('h', ['compute', 'kernel', 'dispatch', 'stop'], (_e, m) => {
+    acc += m.duration;
+  });
+  const busyHandle = busy.event(['compute', 'kernel', 'dispatch', 'stop']);
+  const spans = new Telemetry();
+  spans.attachMany('h', [['job', 'run', 'start'], ['job', 'run', 'stop']], (_e, m) => {
+    acc += m.monotonicTime;
+  });
+  const work = (): number => 1;
+
+  const provider = new BasicTracerProvider({ spanProcessors: [new NoopSpanProcessor()] });
+  const tracer = provider.getTracer('bench');
+
+  const results = measure([
+    { name: 'EventEmitter.emit, 1 listener', loop: (n) => { for (let i = 0; i < n; i++) ee.emit('compute.kernel.dispatch.stop', measurements); } },
+    { name: 'diagnostics_channel publish, 1 subscriber', loop: (n) => { for (let i = 0; i < n; i++) channel.publish(measurements); } },
+    { name: 'RxJS Subject.next, 1 subscriber', loop: (n) => { for (let i = 0; i < n; i++) subject.next(measurements); } },
+    { name: 'emit, no handler, handle', loop: (n) => { for (let i = 0; i < n; i++) idleHandle.emit(measurements, metadata); } },
+    { name: 'emit, no handler, literal array', loop: (n) => { for (let i = 0; i < n; i++) idle.emit(['compute', 'kernel', 'dispatch', 'stop'], measurements, metadata); } },
+    { name: 'emit, 1 handler, handle', loop: (n) => { for (let i = 0; i < n; i++) busyHandle.emit(measurements, metadata); } },
+    { name: 'emit, 1 handler, literal array', loop: (n) => { for (let i = 0; i < n; i++) busy.emit(['compute', 'kernel', 'dispatch', 'stop'], measurements, metadata); } },
+    { name: 'span sync, start+stop handlers', loop: (n) => { for (let i = 0; i < n; i++) acc += spans.span(['job', 'run'], metadata, work); } },
+    { name: 'span sync, nobody listening', loop: (n) => { for (let i = 0; i < n; i++) acc += idle.span(['job', 'run'], metadata, work); } },
+    { name: 'OpenTelemetry SDK startSpan+end', loop: (n) => { for (let i = 0; i < n; i++) tracer.startSpan('job.run', { attributes: metadata }).end(); } },
+  ]);
+  consume(acc);
+
+  const ns = (name: string): number => find(results, name).nsPerOp;
+  return report('core', results, ['EventEmitter.emit, 1 listener', 'diagnostics_channel publish, 1 subscriber', 'RxJS Subject.next, 1 subscriber'], [
+    atMost('no handler via handle <= 3 ns', ns('emit, no handler, handle'), 3),
+    ratio('1 handler via handle <= 1.5x EventEmitter', ns('emit, 1 handler, handle'), ns('EventEmitter.emit, 1 listener'), 1.5),
+    atMost('1 handler, literal array name <= 40 ns', ns('emit, 1 handler, literal array'), 40),
+    atMost('span with start+stop handlers <= 150 ns', ns('span sync, start+stop handlers'), 150),
+    ratio('OTel SDK span / our span >= 6x', ns('OpenTelemetry SDK startSpan+end'), ns('span sync, start+stop handlers'), 6, true),
+  ]);
+}

@@ -24,7 +24,10 @@ export class Scope implements SpanScope {
   metadata: Metadata | undefined = undefined;
   measurements: Measurements | undefined = undefined;
 
-  constructor(readonly spanId: number) {}
+  constructor(
+    readonly spanId: number,
+    readonly correlationId: string | undefined,
+  ) {}
 
   set(metadata: Metadata): this {
     this.metadata = this.metadata === undefined ? metadata : { ...this.metadata, ...metadata };

