@@ -1,26 +1,46 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
 
-// One per process: the event loop is per process, and every histogram adds a timer.
-let histogram: IntervalHistogram | undefined;
-let since = 0;
+const RESOLUTION_MS = 20;
 
-/** p99 and max event-loop delay in ms over (roughly) the last `windowMs`; undefined before any sample. */
-export function eventLoopDelay(windowMs: number): { p99: number; max: number; samples: number } | undefined {
-  if (histogram === undefined) {
-    histogram = monitorEventLoopDelay({ resolution: 10 });
-    histogram.enable();
-    since = Date.now();
-  }
-  const samples = histogram.count;
-  const out = samples === 0 ? undefined : { p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6, samples };
-  if (Date.now() - since >= windowMs) {
-    histogram.reset();
-    since = Date.now();
-  }
-  return out;
+// One sampler per process: the event loop is per process, and each sampler is a timer.
+// Our own timer instead of monitorEventLoopDelay(): on Node 20 its reset() discards the next
+// delay, so a stall right after a window starts was never seen.
+let timer: NodeJS.Timeout | undefined;
+let last = 0;
+let windowStart = 0;
+let current: RecordableHistogram = createHistogram();
+let previous: RecordableHistogram = createHistogram();
+
+function sample(): void {
+  const now = performance.now();
+  const lagMs = Math.max(0, now - last - RESOLUTION_MS);
+  last = now;
+  current.record(Math.max(1, Math.round(lagMs * 1e6)));
 }
 
-/** Starts sampling now, so that the first health check has data. */
+/** Starts sampling (idempotent); the timer does not keep the process alive. */
 export function startEventLoopDelay(): void {
-  eventLoopDelay(Number.POSITIVE_INFINITY);
+  if (timer !== undefined) return;
+  last = performance.now();
+  windowStart = last;
+  timer = setInterval(sample, RESOLUTION_MS);
+  timer.unref();
+}
+
+/**
+ * p99 and max event-loop delay in ms over the current and the previous window (so a window
+ * that just began still has history); a new window starts when the current one is `windowMs` old.
+ */
+export function eventLoopDelay(windowMs: number): { p99: number; max: number; samples: number } | undefined {
+  startEventLoopDelay();
+  const merged = createHistogram();
+  merged.add(previous);
+  merged.add(current);
+  const out = merged.count === 0 ? undefined : { p99: merged.percentile(99) / 1e6, max: merged.max / 1e6, samples: merged.count };
+  if (performance.now() - windowStart >= windowMs) {
+    previous = current;
+    current = createHistogram();
+    windowStart = performance.now();
+  }
+  return out;
 }
