@@ -1,0 +1,121 @@
+import { openSync } from 'node:fs';
+import { currentSpanId, matches, type EventName, type Telemetry, type TelemetryEvent } from '@rx-telemetry/core';
+import { pino, type Level, type Logger } from 'pino';
+import { BoundedBuffer } from './bounded-buffer.js';
+import { defaultLevel } from './default-level.js';
+import { exceptionLine, HAS_ERROR, scan, SENSITIVE, withSerializedErrors, type LogLine } from './log-line.js';
+import { LOGGER_DROPPED_EVENT } from './logger-dropped-event.js';
+import { NameCache } from './name-cache.js';
+import { DEFAULT_BUFFER_SIZE, validate, type AttachedLogger, type LoggerOptions } from './options.js';
+import { DEFAULT_REDACT, redactionFor } from './redaction.js';
+
+const LEVELS: ReadonlySet<string> = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+
+/**
+ * Writes one JSON line per event: `{ level, time, event, measurements, metadata, correlationId,
+ * spanId }`, exceptions at level error with the error's stack in `err`, secrets redacted by
+ * pino. Without `logger`, writing is asynchronous through a bounded buffer: when it is full,
+ * lines are dropped and counted, never blocking the emitter.
+ *
+ * ```ts
+ * const log = attachLogger(telemetry, { destination: '/var/log/app/telemetry.jsonl', events: [['http'], ['db']] });
+ * telemetry.emit(['http', 'request', 'stop'], { duration: 1.2e6 }, { route: '/users', token: 'abc' });
+ * await log.flush();  // token is "[Redacted]" in the file
+ * log.stats();        // { written: 1, dropped: 0 }
+ * ```
+ */
+export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}): AttachedLogger {
+  if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.events !== 'function') {
+    throw new TypeError('attachLogger: the first argument must be a Telemetry instance');
+  }
+  validate(options);
+  const redaction = redactionFor(options.redact ?? DEFAULT_REDACT);
+  const chooseLevel = options.level ?? defaultLevel;
+  const destination = options.destination ?? (options.logger === undefined ? 'stdout' : 'logger');
+
+  let buffer: BoundedBuffer | undefined;
+  let plain: Logger;
+  let redacting: Logger;
+  if (options.logger !== undefined) {
+    plain = options.logger;
+    redacting = redaction.paths.length === 0 ? plain : options.logger.child({}, { redact: redaction.paths });
+  } else {
+    let fd = 1;
+    if (options.destination !== undefined) {
+      try {
+        fd = openSync(options.destination, 'a');
+      } catch (error) {
+        throw new Error(`attachLogger: cannot open destination ${JSON.stringify(options.destination)}: ${(error as Error).message}`);
+      }
+    }
+    buffer = new BoundedBuffer(fd, options.bufferSize ?? DEFAULT_BUFFER_SIZE, options.destination !== undefined, (count, total) =>
+      telemetry.emit(LOGGER_DROPPED_EVENT, { count, total }, { destination }),
+    );
+    // Every line is written at the level chosen per event; filtering is the level function's job.
+    plain = pino({ level: 'trace' }, buffer);
+    redacting = redaction.paths.length === 0 ? plain : pino({ level: 'trace', redact: redaction.paths }, buffer);
+  }
+
+  let written = 0;
+  let dropped = 0;
+  const names = new NameCache();
+  const redactKeys = redaction.keys;
+  const always = redaction.always;
+
+  const log = (event: TelemetryEvent): void => {
+    try {
+      const { name, measurements, metadata } = event;
+      const line: LogLine = {
+        event: names.dotted(name),
+        measurements,
+        metadata,
+        correlationId: event.correlationId,
+        spanId: typeof metadata.spanId === 'number' ? metadata.spanId : currentSpanId(),
+      };
+      const flags = scan(metadata, redactKeys);
+      if (name[name.length - 1] === 'exception' && 'reason' in metadata) exceptionLine(line, metadata);
+      if ((flags & HAS_ERROR) !== 0) line.metadata = withSerializedErrors(line.metadata);
+      let level: Level = chooseLevel(name, measurements, metadata);
+      if (!LEVELS.has(level)) level = 'info';
+      (always || (flags & SENSITIVE) !== 0 ? redacting : plain)[level](line);
+      written++;
+    } catch {
+      // A value pino cannot serialize or a throwing level function: lose the line, not the emitter.
+      dropped++;
+    }
+  };
+
+  const patterns = options.events ?? [[]];
+  const subscriptions: { unsubscribe(): void }[] = patterns.map((pattern, i) =>
+    // An event matching several patterns is logged once, by the first.
+    telemetry.events(pattern).subscribe(i === 0 ? log : (e) => (patterns.slice(0, i).some((p) => matches(e.name, p)) ? undefined : log(e))),
+  );
+
+  let detached = false;
+  const detach = (): void => {
+    if (detached) return;
+    detached = true;
+    for (const s of subscriptions) s.unsubscribe();
+    unregister();
+    void buffer?.close();
+  };
+  const flush = async (): Promise<void> => {
+    if (buffer !== undefined) return buffer.flush();
+    const user = plain as Logger & { flush?: (cb?: (err?: Error) => void) => void };
+    if (typeof user.flush === 'function') await new Promise<void>((resolve) => user.flush?.(() => resolve()));
+  };
+  const unregister = telemetry.onShutdown(async () => {
+    detach();
+    await flush();
+  });
+
+  return {
+    detach,
+    flush,
+    stats: () =>
+      buffer === undefined
+        ? { written, dropped }
+        : // The buffer knows about lines pino handed it; failures before that are counted here.
+          { written: buffer.written, dropped: buffer.dropped + dropped },
+  };
+}

@@ -1,0 +1,9 @@
+import type { EventName } from '@rx-telemetry/core';
+
+/**
+ * Emitted after a batch is written (and on `flush()`) when lines were dropped since the last
+ * report because the logger's buffer was full.
+ * measurements: `{ count, total }` (dropped since the last report, dropped in all);
+ * metadata: `{ destination: string }`.
+ */
+export const LOGGER_DROPPED_EVENT: EventName = Object.freeze(['telemetry', 'logger', 'dropped']);

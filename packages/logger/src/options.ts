@@ -1,0 +1,61 @@
+import type { EventName, Measurements, Metadata } from '@rx-telemetry/core';
+import type { Level, Logger } from 'pino';
+
+/** Options of `attachLogger(telemetry, options)`. */
+export interface LoggerOptions {
+  /**
+   * Log through this pino logger (a child with the redaction is made). Its destination is its
+   * own: the bounded buffer, `bufferSize` and the drop counting apply only without it.
+   */
+  readonly logger?: Logger;
+  /** A JSON-lines file, appended to. Default (without `logger`): standard output. */
+  readonly destination?: string;
+  /** Patterns as in `telemetry.events()`: a prefix, `'*'` for any one segment. Default: every event. */
+  readonly events?: readonly EventName[];
+  /** The level of each line. Default: `error` for exceptions and handler failures, `warn` for drops, else `info`. */
+  readonly level?: (event: EventName, measurements: Measurements, metadata: Metadata) => Level;
+  /**
+   * Metadata keys to redact (at any key of metadata or one object below), or full pino paths
+   * (with `.` or `[`). Default: password, token, secret, authorization, apiKey, cookie. `[]`: none.
+   */
+  readonly redact?: readonly string[];
+  /** The most characters held in memory (buffered plus being written). Default 4 MiB. */
+  readonly bufferSize?: number;
+}
+
+/** What `attachLogger` returns. */
+export interface AttachedLogger {
+  /** Stops logging; what is buffered is still written (await `flush()` to know when). */
+  detach(): void;
+  /** Resolves once every line logged so far is written. */
+  flush(): Promise<void>;
+  /** `written`: lines accepted for writing; `dropped`: lines lost to a full buffer or a failed write. */
+  stats(): { written: number; dropped: number };
+}
+
+export const DEFAULT_BUFFER_SIZE = 4 * 1024 * 1024;
+
+function fail(problem: string): never {
+  throw new TypeError(`attachLogger: ${problem}`);
+}
+
+export function validate(options: LoggerOptions): void {
+  if (options === null || typeof options !== 'object') fail('options must be an object');
+  const { logger, destination, events, level, redact, bufferSize } = options;
+  if (logger !== undefined && (logger === null || typeof logger !== 'object' || typeof logger.child !== 'function')) {
+    fail('options.logger must be a pino logger');
+  }
+  if (destination !== undefined && (typeof destination !== 'string' || destination.length === 0)) {
+    fail('options.destination must be a non-empty file path');
+  }
+  if (logger !== undefined && destination !== undefined) fail('give options.logger or options.destination, not both');
+  if (logger !== undefined && bufferSize !== undefined) fail("options.bufferSize applies to the logger's own destination, not to options.logger");
+  if (events !== undefined && (!Array.isArray(events) || events.length === 0)) fail('options.events must be a non-empty array of event patterns');
+  if (level !== undefined && typeof level !== 'function') fail('options.level must be a function returning a pino level');
+  if (redact !== undefined && (!Array.isArray(redact) || redact.some((r) => typeof r !== 'string' || r.length === 0))) {
+    fail('options.redact must be an array of non-empty strings');
+  }
+  if (bufferSize !== undefined && (!Number.isInteger(bufferSize) || bufferSize < 1)) {
+    fail(`options.bufferSize must be a positive integer (characters), got ${String(bufferSize)}`);
+  }
+}

@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tempDir } from '@rx-telemetry/devkit/peer-process';
+
+export interface LogFile {
+  readonly path: string;
+  /** Every line of the file, parsed. */
+  read(): Promise<Record<string, unknown>[]>;
+  remove(): Promise<void>;
+}
+
+export async function logFile(): Promise<LogFile> {
+  const dir = await tempDir('logger');
+  const path = join(dir.path, 'telemetry.jsonl');
+  return {
+    path,
+    async read() {
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch {
+        return [];
+      }
+      if (text.length === 0) return [];
+      expect(text.endsWith('\n')).to.equal(true);
+      return text
+        .slice(0, -1)
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    },
+    remove: () => dir.remove(),
+  };
+}
+
+import { expect } from 'chai';
