@@ -16,12 +16,14 @@ export interface CheckResult {
  * if (report.status === 'critical') console.error(report.checks);
  * ```
  */
-export interface HealthReport {
+// A type alias, not an interface: it must be assignable to index-signature types such as the
+// Prometheus reporter's `listen({ health })` report.
+export type HealthReport = {
   readonly status: HealthStatus;
   /** ISO 8601, when the report was made. */
   readonly timestamp: string;
   readonly checks: Readonly<Record<string, CheckResult>>;
-}
+};
 
 /**
  * A custom check. It gets an AbortSignal that fires when its timeout expires; a check that
