@@ -1,0 +1,56 @@
+import { counter, Telemetry } from '@rx-telemetry/core';
+import { runTool } from '@rx-telemetry/devkit/prometheus';
+import { tempDir } from '@rx-telemetry/devkit/peer-process';
+import { Aggregator } from '@rx-telemetry/hdr';
+import { expect } from 'chai';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PrometheusReporter } from '../src/index.js';
+import { pushUrl } from '../src/push.js';
+
+describe('PrometheusReporter.writeFile', () => {
+  it('replaces the file with the text exposition and leaves no temp file', async () => {
+    const dir = await tempDir('textfile');
+    const telemetry = new Telemetry();
+    const agg = new Aggregator(telemetry, { metrics: [counter('job.run.stop.count')] });
+    telemetry.emit(['job', 'run', 'stop'], {});
+    const path = join(dir.path, 'app.prom');
+    await writeFile(path, 'old content\n');
+    const reporter = new PrometheusReporter({ aggregator: agg });
+    await reporter.writeFile(path);
+    const text = await readFile(path, 'utf8');
+    expect(text).to.equal(reporter.render('text'));
+    expect(await readdir(dir.path)).to.deep.equal(['app.prom']);
+    const check = await runTool('/usr/bin/promtool', ['check', 'metrics'], text);
+    expect(check.code).to.equal(0);
+    agg.stop();
+    await dir.remove();
+  });
+
+  it('rejects when the directory does not exist and leaves nothing behind', async () => {
+    const telemetry = new Telemetry();
+    const agg = new Aggregator(telemetry, { metrics: [counter('job.run.stop.count')] });
+    let err: NodeJS.ErrnoException | undefined;
+    try {
+      await new PrometheusReporter({ aggregator: agg }).writeFile('/nonexistent-dir-rx/app.prom');
+    } catch (e) {
+      err = e as NodeJS.ErrnoException;
+    }
+    agg.stop();
+    expect(err?.code).to.equal('ENOENT');
+  });
+});
+
+describe('push URL', () => {
+  it('encodes the grouping key, base64url for values with a slash or empty', () => {
+    expect(pushUrl({ url: 'http://127.0.0.1:9091/', job: 'a b', grouping: { shard: 'eu/1', empty: '' } })).to.equal(
+      'http://127.0.0.1:9091/metrics/job/a%20b/shard@base64/ZXUvMQ/empty@base64/=',
+    );
+  });
+
+  it('rejects a bad url, job or grouping label with a TypeError', () => {
+    expect(() => pushUrl({ url: 'ftp://x', job: 'a' })).to.throw(TypeError, /url/);
+    expect(() => pushUrl({ url: 'http://x', job: '' })).to.throw(TypeError, /job/);
+    expect(() => pushUrl({ url: 'http://x', job: 'a', grouping: { 'bad-label': 'v' } })).to.throw(TypeError, /label/);
+  });
+});
