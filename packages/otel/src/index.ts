@@ -1,1 +1,1 @@
-export {};
+export { bridgeSpans, DEFAULT_ORPHAN_TIMEOUT_MS, type BridgeSpansOptions, type SpanBridge } from './bridge-spans.js';

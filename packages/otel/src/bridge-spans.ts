@@ -1,0 +1,156 @@
+import { context, SpanStatusCode, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { isEventName, monotonicTime, type EventName, type SpanContextHook, type SpanEndInfo, type Telemetry } from '@rx-telemetry/core';
+import { toAttributes } from './attributes.js';
+import { errorMessage, toException } from './exception.js';
+import { addNanos, hrTimeFromMonotonic } from './hr-time.js';
+import { OpenSpans, type OpenSpan } from './open-spans.js';
+import { matchesAnyPrefix } from './prefix-filter.js';
+
+export interface BridgeSpansOptions {
+  /** Where the spans go. Default: `trace.getTracer('@rx-telemetry/otel')` from the global provider. */
+  readonly tracer?: Tracer;
+  /** Bridge only spans whose prefix starts with one of these (segment-wise). Default: every span. */
+  readonly prefixes?: readonly EventName[];
+  /**
+   * A span still open after this long is ended with status ERROR (it is ended between one and
+   * 1.25 times this after its start). Default 300000 (5 minutes); `Infinity` turns it off
+   * (open spans are then ended only by `detach()`).
+   */
+  readonly orphanTimeoutMs?: number;
+}
+
+export interface SpanBridge {
+  /** Stops bridging and ends every still-open span with status ERROR. Idempotent. */
+  detach(): void;
+}
+
+export const DEFAULT_ORPHAN_TIMEOUT_MS = 300_000;
+// setInterval cannot wait longer than this (it would fire after 1 ms instead).
+const MAX_TIMER_MS = 2_147_483_647;
+const CHECKS_PER_TIMEOUT = 4;
+const TRACER_NAME = '@rx-telemetry/otel';
+
+/**
+ * Turns every core `span()` into an OpenTelemetry span: named `prefix.join('.')`, timed by core's
+ * own clock, with the primitive metadata as attributes and exceptions recorded with status ERROR.
+ * The span callback runs with the new span active, so nested `span()` calls and OTel spans started
+ * inside it (also across `await`, with a context manager registered) become its children.
+ *
+ * ```ts
+ * import { context, trace } from '@opentelemetry/api';
+ * import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+ * import { BasicTracerProvider, SimpleSpanProcessor, ConsoleSpanExporter } from '@opentelemetry/sdk-trace-base';
+ * import { Telemetry } from '@rx-telemetry/core';
+ * import { bridgeSpans } from '@rx-telemetry/otel';
+ *
+ * context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+ * const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new ConsoleSpanExporter())] });
+ * const telemetry = new Telemetry();
+ * const bridge = bridgeSpans(telemetry, { tracer: provider.getTracer('app'), prefixes: [['db']] });
+ * await telemetry.span(['db', 'query'], { table: 'users' }, async () => fetchUsers());
+ * bridge.detach();
+ * ```
+ */
+export function bridgeSpans(telemetry: Telemetry, options: BridgeSpansOptions = {}): SpanBridge {
+  if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.bindSpanContext !== 'function') {
+    throw new TypeError('bridgeSpans: telemetry must be a Telemetry instance');
+  }
+  if (options === null || typeof options !== 'object') throw new TypeError('bridgeSpans: options must be an object');
+  const tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
+  if (typeof tracer?.startSpan !== 'function') throw new TypeError('bridgeSpans: options.tracer must be an OpenTelemetry Tracer');
+  const prefixes = checkPrefixes(options.prefixes);
+  const orphanTimeoutMs = checkOrphanTimeout(options.orphanTimeoutMs);
+
+  const open = new OpenSpans();
+  const names = new Map<EventName, string>();
+
+  const hook: SpanContextHook = (info, fn) => {
+    if (prefixes !== undefined && !matchesAnyPrefix(info.prefix, prefixes)) return fn();
+    const parent = parentContext(context.active(), info.parentSpanId, open);
+    const startTime = hrTimeFromMonotonic(info.monotonicTime);
+    const span = tracer.startSpan(nameOf(info.prefix, names), { startTime, attributes: toAttributes(info.metadata) }, parent);
+    open.add(info.spanId, span, startTime);
+    return context.with(trace.setSpan(parent, span), fn);
+  };
+
+  const onEnd = (end: SpanEndInfo): void => {
+    const bridged = open.take(end.spanId);
+    if (bridged === undefined) return;
+    const { span } = bridged;
+    if (end.metadata !== undefined) span.setAttributes(toAttributes(end.metadata));
+    const endTime = addNanos(bridged.startTime, end.duration);
+    if (end.failed) {
+      span.recordException(toException(end.error), endTime);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(end.error) });
+    }
+    span.end(endTime);
+  };
+
+  const unbind = telemetry.bindSpanContext(hook, { onEnd });
+  let timer: NodeJS.Timeout | undefined;
+  if (orphanTimeoutMs !== Infinity) {
+    const reason = `span did not end within orphanTimeoutMs (${orphanTimeoutMs} ms)`;
+    timer = setInterval(() => {
+      for (const orphan of open.reap(CHECKS_PER_TIMEOUT)) endUnfinished(orphan, reason);
+    }, orphanTimeoutMs / CHECKS_PER_TIMEOUT);
+    // Never keep the process alive just to watch for orphans.
+    timer.unref();
+  }
+
+  let detached = false;
+  return {
+    detach(): void {
+      if (detached) return;
+      detached = true;
+      unbind();
+      if (timer !== undefined) clearInterval(timer);
+      for (const unfinished of open.drain()) endUnfinished(unfinished, 'bridge detached before the span ended');
+      names.clear();
+    },
+  };
+}
+
+/** The context a new span starts in: the active one, or, when no context manager carries
+ *  OTel context (so nothing is active), the enclosing core span's bridged span. */
+function parentContext(active: Context, parentSpanId: number | undefined, open: OpenSpans): Context {
+  if (parentSpanId === undefined || trace.getSpan(active) !== undefined) return active;
+  const parent = open.get(parentSpanId);
+  return parent === undefined ? active : trace.setSpan(active, parent.span);
+}
+
+function endUnfinished(open: OpenSpan, reason: string): void {
+  open.span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+  open.span.end(hrTimeFromMonotonic(monotonicTime()));
+}
+
+// Names are cached by prefix array identity: callers usually pass the same constant array,
+// and joining segments on every span costs more than a Map lookup.
+const MAX_CACHED_NAMES = 1024;
+function nameOf(prefix: EventName, names: Map<EventName, string>): string {
+  let name = names.get(prefix);
+  if (name === undefined) {
+    name = prefix.join('.');
+    if (names.size < MAX_CACHED_NAMES) names.set(prefix, name);
+  }
+  return name;
+}
+
+function checkPrefixes(prefixes: readonly EventName[] | undefined): readonly EventName[] | undefined {
+  if (prefixes === undefined) return undefined;
+  if (!Array.isArray(prefixes) || prefixes.length === 0) {
+    throw new TypeError('bridgeSpans: options.prefixes must be a non-empty array of event names (omit it to bridge every span)');
+  }
+  return prefixes.map((p: unknown, i) => {
+    if (!isEventName(p)) throw new TypeError(`bridgeSpans: options.prefixes[${i}] must be a non-empty array of non-empty strings`);
+    return Object.freeze([...p]);
+  });
+}
+
+function checkOrphanTimeout(ms: number | undefined): number {
+  if (ms === undefined) return DEFAULT_ORPHAN_TIMEOUT_MS;
+  if (ms === Infinity) return ms;
+  if (typeof ms !== 'number' || !(ms > 0) || ms > MAX_TIMER_MS * CHECKS_PER_TIMEOUT) {
+    throw new TypeError(`bridgeSpans: options.orphanTimeoutMs must be a positive number of milliseconds up to ${MAX_TIMER_MS * CHECKS_PER_TIMEOUT}, or Infinity; got ${String(ms)}`);
+  }
+  return ms;
+}

@@ -1,0 +1,21 @@
+import { performance } from 'node:perf_hooks';
+import type { HrTime } from '@opentelemetry/api';
+
+// Core times are nanoseconds since performance.timeOrigin. The origin is split into whole
+// seconds and a nanosecond remainder once, so every conversion stays in exact integer range
+// (epoch nanoseconds would not fit a double).
+const originMs = performance.timeOrigin;
+const originSeconds = Math.floor(originMs / 1000);
+const originNanos = Math.round((originMs - originSeconds * 1000) * 1e6);
+
+/** An OpenTelemetry HrTime ([epoch seconds, nanoseconds]) from a core monotonic time in ns. */
+export function hrTimeFromMonotonic(monotonicNs: number): HrTime {
+  return addNanos([originSeconds, originNanos], monotonicNs);
+}
+
+/** `time` plus `nanos` (an integer, possibly larger than a second). */
+export function addNanos(time: HrTime, nanos: number): HrTime {
+  const total = time[1] + nanos;
+  const carry = Math.floor(total / 1e9);
+  return [time[0] + carry, total - carry * 1e9];
+}
