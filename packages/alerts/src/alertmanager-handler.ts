@@ -2,7 +2,7 @@ import type { Alert } from './alert.js';
 import { checkCount, checkUrl } from './check-url.js';
 import { named, type AlertHandler } from './handler.js';
 import { postJson } from './post-json.js';
-import { redact } from './redact.js';
+import { displayUrl } from './redact.js';
 
 export interface AlertmanagerOptions {
   /** Alertmanager's base URL, e.g. `http://127.0.0.1:9093` (`/api/v2/alerts` is appended). */
@@ -46,7 +46,7 @@ export function alertmanagerHandler(options: AlertmanagerOptions): AlertHandler 
     retries: checkCount(options.retries ?? 3, 'alertmanagerHandler: retries', 0),
     backoffMs: checkCount(options.backoffMs ?? 500, 'alertmanagerHandler: backoffMs', 0),
   };
-  return named(`alertmanager(${redact(url)})`, (alert) => postJson(url, [toPostableAlert(alert, options.generatorURL)], post));
+  return named(`alertmanager(${displayUrl(base)})`, (alert) => postJson(url, [toPostableAlert(alert, options.generatorURL)], post));
 }
 
 /** Alertmanager label names must match `[a-zA-Z_][a-zA-Z0-9_]*`; tag names like `http.route` do not. */

@@ -4,7 +4,7 @@ import type { Observable, Subscription } from 'rxjs';
 import type { Alert } from './alert.js';
 import { ALERT_DELIVERY_FAILED_EVENT, ALERT_FIRED_EVENT, ALERT_RESOLVED_EVENT } from './alert-events.js';
 import { AnomalyEvaluator } from './anomaly-rule.js';
-import { checkCount } from './check-url.js';
+import { checkCount, checkInteger } from './check-url.js';
 import { DeliveryQueue, type DeliveryFailure } from './delivery-queue.js';
 import type { Evaluation, RuleEvaluator } from './evaluation.js';
 import type { AlertHandler } from './handler.js';
@@ -126,16 +126,24 @@ export class Alerts {
     const s = options.suppression ?? {};
     if (s === null || typeof s !== 'object') throw new TypeError('Alerts: suppression must be an object');
     this.#minIntervalMs = checkCount(s.minIntervalMs ?? 0, 'Alerts: suppression.minIntervalMs', 0);
-    this.#occurrences = checkCount(s.occurrenceThreshold ?? 1, 'Alerts: suppression.occurrenceThreshold', 1);
+    this.#occurrences = checkInteger(s.occurrenceThreshold ?? 1, 'Alerts: suppression.occurrenceThreshold', 1);
     this.#repeatMs = options.repeatIntervalMs === undefined ? undefined : checkCount(options.repeatIntervalMs, 'Alerts: repeatIntervalMs', 1);
-    this.#historySize = checkCount(options.historySize ?? 1000, 'Alerts: historySize', 0);
-    const queueSize = checkCount(options.delivery?.queueSize ?? 1000, 'Alerts: delivery.queueSize', 1);
+    this.#historySize = checkInteger(options.historySize ?? 1000, 'Alerts: historySize', 0);
+    const queueSize = checkInteger(options.delivery?.queueSize ?? 1000, 'Alerts: delivery.queueSize', 1);
     const timeoutMs = checkCount(options.delivery?.timeoutMs ?? 30_000, 'Alerts: delivery.timeoutMs', 1);
 
     this.#telemetry = telemetry;
     // Health learns about firing critical alerts from the bus; it must listen before we emit.
     monitorHealth(telemetry);
-    this.#queues = handlers.map((h, i) => new DeliveryQueue(h, i, queueSize, timeoutMs, (f) => this.#deliveryFailed(f)));
+    const taken = new Set<string>();
+    this.#queues = handlers.map((h, i) => {
+      const base = h.handlerName ?? (h.name !== '' ? h.name : `handler#${i}`);
+      // Two webhooks to one host show the same name; stats and events must tell them apart.
+      let name = base;
+      for (let n = 2; taken.has(name); n++) name = `${base}#${n}`;
+      taken.add(name);
+      return new DeliveryQueue(h, name, queueSize, timeoutMs, (f) => this.#deliveryFailed(f));
+    });
     this.#unregisterShutdown = telemetry.onShutdown(() => this.flush());
     this.#subscription = options.source.subscribe({
       next: (snapshot) => this.#evaluate(snapshot),

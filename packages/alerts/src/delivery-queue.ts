@@ -29,9 +29,9 @@ export class DeliveryQueue {
   delivered = 0;
   failed = 0;
 
-  constructor(handler: AlertHandler, index: number, capacity: number, timeoutMs: number, onFailure: (failure: DeliveryFailure) => void) {
+  constructor(handler: AlertHandler, name: string, capacity: number, timeoutMs: number, onFailure: (failure: DeliveryFailure) => void) {
     this.#handler = handler;
-    this.name = redact(handler.handlerName ?? (handler.name !== '' ? handler.name : `handler#${index}`));
+    this.name = redact(name);
     this.#capacity = capacity;
     this.#timeoutMs = timeoutMs;
     this.#onFailure = onFailure;

@@ -8,7 +8,7 @@ export { logHandler, type AlertLogger } from './log-handler.js';
 export { webhookHandler, type WebhookOptions, type WebhookPayload } from './webhook-handler.js';
 export { alertmanagerHandler, toPostableAlert, type AlertmanagerOptions, type PostableAlert } from './alertmanager-handler.js';
 export { DeliveryError } from './delivery-error.js';
-export { redact } from './redact.js';
+export { redact, displayUrl } from './redact.js';
 export { health, type HealthOptions } from './health/health.js';
 export type { HealthReport, HealthStatus, CheckResult, HealthCheck } from './health/health-report.js';
 export type { HealthThresholds, Limits } from './health/builtin-checks.js';

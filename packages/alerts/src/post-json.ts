@@ -1,5 +1,5 @@
 import { DeliveryError } from './delivery-error.js';
-import { redact } from './redact.js';
+import { displayUrl, redact } from './redact.js';
 
 export interface PostOptions {
   readonly headers?: Readonly<Record<string, string>>;
@@ -13,13 +13,13 @@ export interface PostOptions {
 
 /**
  * POSTs `body` as JSON. Network errors, timeouts, 429 and 5xx are retried with exponential
- * backoff; other statuses are final. Throws a DeliveryError whose message names the URL without
- * its credentials, which travel as a Basic Authorization header instead (fetch refuses them in
+ * backoff; other statuses are final. Throws a DeliveryError whose message shows the URL as
+ * `displayUrl` does; credentials travel as a Basic Authorization header (fetch refuses them in
  * the URL anyway).
  */
 export async function postJson(url: string, body: unknown, options: PostOptions): Promise<void> {
   const { target, authorization } = splitCredentials(url);
-  const shown = redact(url);
+  const shown = displayUrl(url);
   const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   if (authorization !== undefined && !hasHeader(headers, 'authorization')) headers.authorization = authorization;
   const payload = JSON.stringify(body);

@@ -11,3 +11,24 @@ const USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/\s@?#]*@/gi;
 export function redact(text: string): string {
   return text.replace(USERINFO, '$1***@');
 }
+
+/**
+ * How a handler URL is shown: scheme, host and port only, credentials masked, and `/…` where a
+ * path or query was left out, since webhook paths and queries often are the secret (Slack,
+ * Discord and Teams put their tokens there).
+ *
+ * ```ts
+ * displayUrl('https://bot:pw@hooks.slack.com/services/T0/B0/XyZ'); // 'https://***@hooks.slack.com/…'
+ * ```
+ */
+export function displayUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '<invalid url>';
+  }
+  const creds = parsed.username !== '' || parsed.password !== '' ? '***@' : '';
+  const rest = parsed.pathname !== '/' || parsed.search !== '' ? '/…' : '';
+  return `${parsed.protocol}//${creds}${parsed.host}${rest}`;
+}

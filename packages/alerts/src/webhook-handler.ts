@@ -2,10 +2,13 @@ import type { Alert } from './alert.js';
 import { checkCount, checkUrl } from './check-url.js';
 import { named, type AlertHandler } from './handler.js';
 import { postJson } from './post-json.js';
-import { redact } from './redact.js';
+import { displayUrl } from './redact.js';
 
 export interface WebhookOptions {
-  /** May carry `user:pass@`: sent as Basic auth, never shown in logs or events. */
+  /**
+   * May carry `user:pass@` (sent as Basic auth). Logs and events show only scheme, host and port
+   * (see `displayUrl`): webhook paths often hold tokens.
+   */
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
   /** Per attempt (default 5000). */
@@ -40,5 +43,5 @@ export function webhookHandler(options: WebhookOptions): AlertHandler {
     retries: checkCount(options.retries ?? 3, 'webhookHandler: retries', 0),
     backoffMs: checkCount(options.backoffMs ?? 500, 'webhookHandler: backoffMs', 0),
   };
-  return named(`webhook(${redact(url)})`, (alert) => postJson(url, { version: 1, status: alert.status, alert } satisfies WebhookPayload, post));
+  return named(`webhook(${displayUrl(url)})`, (alert) => postJson(url, { version: 1, status: alert.status, alert } satisfies WebhookPayload, post));
 }

@@ -124,4 +124,15 @@ describe('delivery', () => {
     await telemetry.shutdown();
     expect(done).to.deep.equal(['firing', 'resolved', 'firing']);
   });
+
+  it('gives handlers that share a name distinct names in stats', async () => {
+    const same = (): AlertHandler => Object.assign(() => undefined, { handlerName: 'webhook(https://hooks.example.com/…)' });
+    const { alerts, flip } = setup([same(), same()]);
+    flip();
+    await alerts.flush();
+    expect(alerts.deliveryStats()).to.deep.equal({
+      'webhook(https://hooks.example.com/…)': { delivered: 1, failed: 0, queued: 0 },
+      'webhook(https://hooks.example.com/…)#2': { delivered: 1, failed: 0, queued: 0 },
+    });
+  });
 });

@@ -83,7 +83,7 @@ describe('webhookHandler (real HTTP server on 127.0.0.1)', () => {
     const withCreds = (base: string) => base.replace('http://', 'http://bot:hunter2@');
     const ok = await run(() => 200, { timeoutMs: 1000, retries: 0, backoffMs: 0 }, withCreds);
     expect(ok.received[0].headers.authorization).to.equal(`Basic ${Buffer.from('bot:hunter2').toString('base64')}`);
-    expect(Object.keys(ok.alerts.deliveryStats())[0]).to.match(/^webhook\(http:\/\/\*\*\*@127\.0\.0\.1:\d+\/hook\)$/);
+    expect(Object.keys(ok.alerts.deliveryStats())[0]).to.match(/^webhook\(http:\/\/\*\*\*@127\.0\.0\.1:\d+\/…\)$/);
     await receiver?.close();
 
     const port = await freePort();
@@ -92,5 +92,13 @@ describe('webhookHandler (real HTTP server on 127.0.0.1)', () => {
     const everything = JSON.stringify(bad.failures.map((f) => [f.measurements, f.metadata]));
     expect(everything).to.include('***@127.0.0.1');
     expect(everything).to.not.include('hunter2');
+  });
+
+  it('keeps a token in the URL path or query out of failure events', async () => {
+    const { received, failures } = await run(() => 500, { timeoutMs: 1000, retries: 0, backoffMs: 0 }, (base) => `${base}/T0/B0/SecretToken?sig=AlsoSecret`);
+    expect(received[0].url).to.equal('/hook/T0/B0/SecretToken?sig=AlsoSecret');
+    const everything = JSON.stringify(failures.map((f) => f.metadata));
+    expect(everything).to.match(/POST http:\/\/127\.0\.0\.1:\d+\/… failed after 1 attempt: HTTP 500/);
+    expect(everything).to.not.match(/SecretToken|AlsoSecret/);
   });
 });
