@@ -26,8 +26,10 @@ export async function postJson(url: string, body: unknown, options: PostOptions)
   const attempts = options.retries + 1;
   let lastError = '';
   let lastStatus: number | undefined;
+  let made = 0;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) await sleep(options.backoffMs * 2 ** (attempt - 2));
+    made = attempt;
     try {
       const res = await fetch(target, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(options.timeoutMs) });
       // Drain the body so the connection goes back to the pool.
@@ -41,7 +43,7 @@ export async function postJson(url: string, body: unknown, options: PostOptions)
       lastError = describeError(error, options.timeoutMs);
     }
   }
-  throw new DeliveryError(redact(`POST ${shown} failed after ${attempts === 1 ? '1 attempt' : `${attempts} attempts`}: ${lastError}`), attempts, lastStatus);
+  throw new DeliveryError(redact(`POST ${shown} failed after ${made === 1 ? '1 attempt' : `${made} attempts`}: ${lastError}`), made, lastStatus);
 }
 
 function splitCredentials(url: string): { target: string; authorization?: string } {

@@ -60,6 +60,11 @@ describe('alertmanagerHandler against a real prometheus-alertmanager', function 
     expect(listed.status.state).to.equal('active');
     expect(Date.parse(listed.startsAt)).to.equal(startsAt);
     expect(Date.parse(listed.endsAt), 'a firing alert ends in the future').to.be.above(Date.now());
+    const receiver = hook as Receiver;
+    const firing = await until('a firing notification from Alertmanager', async () =>
+      receiver.received.map((r) => r.body as AmNotification).find((n) => n.status === 'firing'),
+    );
+    expect(firing.alerts[0].labels.alertname).to.equal('CheckoutSlow');
 
     const resolvedAt = Date.now();
     source.next(snapshot(resolvedAt, latency('http.duration', [{ route: '/checkout', 'http.method': 'POST' }, 40])));
@@ -68,33 +73,36 @@ describe('alertmanagerHandler against a real prometheus-alertmanager', function 
 
     await until('the alert gone from the active list', async () => ((await peer.alerts()).some((a) => a.labels.alertname === 'CheckoutSlow') ? undefined : true));
     // Alertmanager itself notifies the resolution, with endsAt in the past.
-    const receiver = hook as Receiver;
     const resolved = await until('a resolved notification from Alertmanager', async () =>
       receiver.received.map((r) => r.body as AmNotification).find((n) => n.status === 'resolved'),
     );
     expect(resolved.alerts[0].labels.alertname).to.equal('CheckoutSlow');
     expect(Date.parse(resolved.alerts[0].endsAt)).to.equal(resolvedAt);
     expect(Date.parse(resolved.alerts[0].endsAt)).to.be.at.most(Date.now());
-    expect(receiver.received.map((r) => (r.body as AmNotification).status)[0]).to.equal('firing');
   });
 
-  it('a dead Alertmanager URL is reported as delivery_failed and does not hold up evaluation', async () => {
+  it('a 404 from Alertmanager (wrong path) is reported as delivery_failed, not retried, and does not hold up evaluation', async () => {
     const telemetry = new Telemetry();
     const failures: string[] = [];
-    telemetry.attach('failures', ALERT_DELIVERY_FAILED_EVENT, (_e, _m, md) => failures.push(String(md.error)));
+    const attempts: number[] = [];
+    telemetry.attach('failures', ALERT_DELIVERY_FAILED_EVENT, (_e, m, md) => {
+      failures.push(String(md.error));
+      attempts.push(m.attempts);
+    });
     const source = new Subject<MetricsSnapshot>();
-    const port = (am as AlertmanagerPeer).port + 0;
+    const port = (am as AlertmanagerPeer).port;
     const alerts = new Alerts(telemetry, {
       source,
       rules: [{ name: 'X', severity: 'warning', metric: 'm', stat: 'p99', op: '>', threshold: 1 }],
       // The right host and a path Alertmanager does not serve: a real 404 from a real peer.
-      handlers: [alertmanagerHandler({ url: `http://127.0.0.1:${port}/nowhere/api/v2/alerts`, retries: 0 })],
+      handlers: [alertmanagerHandler({ url: `http://127.0.0.1:${port}/nowhere/api/v2/alerts`, retries: 3, backoffMs: 10 })],
     });
     source.next(snapshot(Date.now(), latency('m', [{}, 5])));
     expect(alerts.active()).to.have.length(1);
     await alerts.flush();
     expect(failures).to.have.length(1);
-    expect(failures[0]).to.match(/HTTP 404/);
+    expect(failures[0]).to.match(/failed after 1 attempt: HTTP 404/);
+    expect(attempts).to.deep.equal([1]);
   });
 
   it('startAlertmanager rejects with a clear error when the binary is missing (a test using it fails, never skips)', async () => {

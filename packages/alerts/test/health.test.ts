@@ -93,6 +93,22 @@ describe('health()', () => {
     expect((await health(telemetry, { thresholds: LENIENT })).status).to.equal('degraded');
   });
 
+  it('failed alert deliveries make alertDelivery degraded', async () => {
+    const telemetry = new Telemetry();
+    const source = new Subject<MetricsSnapshot>();
+    const alerts = new Alerts(telemetry, {
+      source,
+      rules: [{ name: 'Info', severity: 'info', metric: 'm', stat: 'p99', op: '>', threshold: 1 }],
+      handlers: [() => Promise.reject(new Error('receiver down'))],
+    });
+    source.next(snapshot(0, latency('m', [{}, 5])));
+    await alerts.flush();
+    const report = await health(telemetry, { thresholds: LENIENT });
+    expect(report.checks.alertDelivery).to.include({ status: 'degraded', value: 1 });
+    expect(report.checks.alerts.status, 'an info alert alone is no degradation').to.equal('healthy');
+    expect(report.status).to.equal('degraded');
+  });
+
   it('runs custom async checks and takes the worst status', async () => {
     const report = await health(new Telemetry(), {
       thresholds: LENIENT,

@@ -60,7 +60,8 @@ describe('webhookHandler (real HTTP server on 127.0.0.1)', () => {
   it('does not retry a 4xx other than 429', async () => {
     const { received, failures } = await run(() => 400, { timeoutMs: 1000, retries: 3, backoffMs: 5 });
     expect(received).to.have.length(1);
-    expect(String(failures[0].metadata.error)).to.match(/HTTP 400/);
+    expect(failures[0].measurements.attempts).to.equal(1);
+    expect(String(failures[0].metadata.error)).to.match(/after 1 attempt: HTTP 400/);
   });
 
   it('times out an endpoint that never answers, per attempt, and reports it', async () => {
