@@ -136,8 +136,15 @@ export class StatsdReporter {
   #report(metric: CompiledMetric, measurements: Measurements, metadata: Metadata): void {
     const definition = metric.definition;
     if (!definition.accepts(measurements, metadata)) return;
-    const value = definition.valueOf(measurements, metadata);
-    if (value === undefined) return;
+    let value: number | undefined;
+    if (metric.divisor === undefined) {
+      value = definition.valueOf(measurements, metadata);
+      if (value === undefined) return;
+    } else {
+      const raw = measurements[definition.measurement as string];
+      if (typeof raw !== 'number' || !Number.isFinite(raw)) return;
+      value = raw / metric.divisor;
+    }
     const prefixes = metric.tagPrefixes;
     if (prefixes.length === 0) {
       metric.send(this.#client, this.#standard ? metric.base + this.#suffix : metric.base, value, metric.rate, undefined);
@@ -146,12 +153,21 @@ export class StatsdReporter {
     const values = definition.tagValuesOf(metadata);
     if (values === undefined) return;
     if (this.#standard) {
-      let name = metric.base;
-      for (let i = 0; i < values.length; i++) name += '.' + sanitizeSegment(values[i]);
-      metric.send(this.#client, name + this.#suffix, value, metric.rate, undefined);
+      let name = metric.names.get(values);
+      if (name === undefined) {
+        name = metric.base;
+        for (let i = 0; i < values.length; i++) name += '.' + sanitizeSegment(values[i]);
+        name += this.#suffix;
+        metric.names.set(values, name);
+      }
+      metric.send(this.#client, name, value, metric.rate, undefined);
     } else {
-      const tags = new Array<string>(values.length);
-      for (let i = 0; i < values.length; i++) tags[i] = prefixes[i] + sanitizeTagValue(values[i]);
+      let tags = metric.tagLists.get(values);
+      if (tags === undefined) {
+        tags = new Array<string>(values.length);
+        for (let i = 0; i < values.length; i++) tags[i] = prefixes[i] + sanitizeTagValue(values[i]);
+        metric.tagLists.set(values, tags);
+      }
       metric.send(this.#client, metric.base, value, metric.rate, tags);
     }
   }

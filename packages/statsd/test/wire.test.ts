@@ -95,4 +95,21 @@ describe('StatsdReporter on the wire', () => {
     await capture.close();
     expect(capture.datagrams.map((d) => d.toString())).to.deep.equal(Array(20).fill('one.x.count:1|c'));
   });
+
+  it('converts ns to ms by division, so values reach the wire as the nearest decimal', async () => {
+    const capture = await captureUdp();
+    const bus = new Telemetry();
+    const reporter = new StatsdReporter(bus, {
+      metrics: [distribution('unit.q.stop.duration', { unit: { from: 'nanosecond', to: 'millisecond' } })],
+      port: capture.port,
+      maxBufferSize: 0,
+    });
+    const durations = [1_000_123, 7, 2_500_000_001];
+    for (const duration of durations) bus.emit(['unit', 'q', 'stop'], { duration });
+    const lines = await capture.waitForLines(3);
+    await reporter.close();
+    await capture.close();
+    expect(lines).to.deep.equal(durations.map((d) => `unit.q.stop.duration:${d / 1e6}|ms`));
+    expect(lines[0]).to.equal('unit.q.stop.duration:1.000123|ms');
+  });
 });

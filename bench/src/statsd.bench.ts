@@ -1,0 +1,44 @@
+// StatsD reporter per event against the hot-shots call a user would write instead: same metric,
+// same tags, same client settings, real UDP to a socket on 127.0.0.1 in both cases.
+import { createSocket } from 'node:dgram';
+import { distribution, Telemetry } from '@rx-telemetry/core';
+import { StatsdReporter } from '@rx-telemetry/statsd';
+import StatsDClient from 'hot-shots';
+import { find, measure, ratio, report, type SuiteResult } from './harness.js';
+
+export async function run(): Promise<SuiteResult> {
+  const sink = createSocket('udp4');
+  await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+  sink.on('message', () => undefined);
+  const port = sink.address().port;
+  const client = (datadog: boolean): InstanceType<typeof StatsDClient> =>
+    new StatsDClient({ host: '127.0.0.1', port, maxBufferSize: 1432, datadog, includeDataDogTags: false, originDetection: false, includeDatadogTelemetry: false });
+  const rawStandard = client(false);
+  const rawDatadog = client(true);
+
+  const metric = (): ReturnType<typeof distribution> =>
+    distribution('compute.kernel.dispatch.stop.duration', { tags: ['kernel', 'device'], unit: { from: 'nanosecond', to: 'millisecond' } });
+  const busStandard = new Telemetry();
+  const standard = new StatsdReporter(busStandard, { metrics: [metric()], port, maxBufferSize: 1432 });
+  const busDatadog = new Telemetry();
+  const datadog = new StatsdReporter(busDatadog, { metrics: [metric()], port, maxBufferSize: 1432, formatter: 'datadog' });
+  const hStandard = busStandard.event(['compute', 'kernel', 'dispatch', 'stop']);
+  const hDatadog = busDatadog.event(['compute', 'kernel', 'dispatch', 'stop']);
+  const metadata = { kernel: 'add', device: 'gpu0' };
+
+  const results = measure([
+    // What a user writes without the bus: the name with tag values, the value converted to ms.
+    { name: 'hot-shots timing(), standard', loop: (n) => { for (let i = 0; i < n; i++) rawStandard.timing(`compute.kernel.dispatch.stop.duration.${metadata.kernel}.${metadata.device}`, (1_000_000 + i) / 1e6); } },
+    { name: 'StatsdReporter per event, standard', loop: (n) => { for (let i = 0; i < n; i++) hStandard.emit({ duration: 1_000_000 + i }, metadata); } },
+    { name: 'hot-shots distribution() with tags, datadog', loop: (n) => { for (let i = 0; i < n; i++) rawDatadog.distribution('compute.kernel.dispatch.stop.duration', (1_000_000 + i) / 1e6, metadata); } },
+    { name: 'StatsdReporter per event, datadog', loop: (n) => { for (let i = 0; i < n; i++) hDatadog.emit({ duration: 1_000_000 + i }, metadata); } },
+  ], { batches: 31 });
+
+  await Promise.all([standard.close(), datadog.close(), new Promise((r) => rawStandard.close(r)), new Promise((r) => rawDatadog.close(r))]);
+  sink.close();
+  const ns = (name: string): number => find(results, name).nsPerOp;
+  return report('statsd', results, ['hot-shots timing(), standard', 'hot-shots distribution() with tags, datadog'], [
+    ratio('standard: reporter <= 1.2x raw hot-shots', ns('StatsdReporter per event, standard'), ns('hot-shots timing(), standard'), 1.2),
+    ratio('datadog: reporter <= 1.2x raw hot-shots', ns('StatsdReporter per event, datadog'), ns('hot-shots distribution() with tags, datadog'), 1.2),
+  ]);
+}
