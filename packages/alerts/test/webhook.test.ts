@@ -102,4 +102,24 @@ describe('webhookHandler (real HTTP server on 127.0.0.1)', () => {
     expect(everything).to.match(/POST http:\/\/127\.0\.0\.1:\d+\/… failed after 1 attempt: HTTP 500/);
     expect(everything).to.not.match(/SecretToken|AlsoSecret/);
   });
+
+  it('a webhook that never answers holds up neither evaluation nor a second handler', async () => {
+    receiver = await startReceiver(() => 'hang');
+    const source = new Subject<MetricsSnapshot>();
+    const other: string[] = [];
+    const alerts = new Alerts(recordingBus(ALERT_DELIVERY_FAILED_EVENT).telemetry, {
+      source,
+      rules: [RULE],
+      handlers: [webhookHandler({ url: receiver.url, timeoutMs: 5000, retries: 0, backoffMs: 0 }), (a) => void other.push(a.status)],
+    });
+    const started = Date.now();
+    source.next(snapshot(started, latency('lat', [{}, 700])));
+    source.next(snapshot(started + 1000, latency('lat', [{}, 10])));
+    expect(alerts.history().map((a) => a.status), 'evaluated synchronously').to.deep.equal(['firing', 'resolved']);
+    await receiver.waitFor(1);
+    await new Promise((r) => setImmediate(r));
+    expect(other).to.deep.equal(['firing', 'resolved']);
+    expect(Date.now() - started).to.be.below(1000);
+    expect(Object.values(alerts.deliveryStats())[0]).to.include({ delivered: 0, queued: 1 });
+  });
 });
