@@ -66,7 +66,8 @@ export function bridgeSpans(telemetry: Telemetry, options: BridgeSpansOptions = 
 
   const hook: SpanContextHook = (info, fn) => {
     if (prefixes !== undefined && !matchesAnyPrefix(info.prefix, prefixes)) return fn();
-    const parent = parentContext(context.active(), info.parentSpanId, open);
+    const active = context.active();
+    const parent = info.parentSpanId === undefined ? active : parentContext(active, info.parentSpanId, open);
     const startTime = hrTimeFromMonotonic(info.monotonicTime);
     const span = tracer.startSpan(nameOf(info.prefix, names), { startTime, attributes: toAttributes(info.metadata) }, parent);
     open.add(info.spanId, span, startTime);
@@ -112,8 +113,8 @@ export function bridgeSpans(telemetry: Telemetry, options: BridgeSpansOptions = 
 
 /** The context a new span starts in: the active one, or, when no context manager carries
  *  OTel context (so nothing is active), the enclosing core span's bridged span. */
-function parentContext(active: Context, parentSpanId: number | undefined, open: OpenSpans): Context {
-  if (parentSpanId === undefined || trace.getSpan(active) !== undefined) return active;
+function parentContext(active: Context, parentSpanId: number, open: OpenSpans): Context {
+  if (trace.getSpan(active) !== undefined) return active;
   const parent = open.get(parentSpanId);
   return parent === undefined ? active : trace.setSpan(active, parent.span);
 }

@@ -10,12 +10,14 @@ const originNanos = Math.round((originMs - originSeconds * 1000) * 1e6);
 
 /** An OpenTelemetry HrTime ([epoch seconds, nanoseconds]) from a core monotonic time in ns. */
 export function hrTimeFromMonotonic(monotonicNs: number): HrTime {
-  return addNanos([originSeconds, originNanos], monotonicNs);
+  const nanos = originNanos + monotonicNs;
+  const seconds = Math.floor(nanos / 1e9);
+  return [originSeconds + seconds, nanos - seconds * 1e9];
 }
 
 /** `time` plus `nanos` (an integer, possibly larger than a second). */
 export function addNanos(time: HrTime, nanos: number): HrTime {
   const total = time[1] + nanos;
-  const carry = Math.floor(total / 1e9);
-  return [time[0] + carry, total - carry * 1e9];
+  const seconds = Math.floor(total / 1e9);
+  return [time[0] + seconds, total - seconds * 1e9];
 }

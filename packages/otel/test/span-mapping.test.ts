@@ -57,9 +57,18 @@ describe('bridgeSpans: span mapping', () => {
     const t = new Telemetry();
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
-    const spanId = t.span(['db', 'query'], { table: 'users', rows: 3, cached: false, filter: { id: 1 }, missing: undefined, none: null, big: 1n }, (s) => s.spanId);
+    t.span(['db', 'query'], { table: 'users', rows: 3, cached: false, filter: { id: 1 }, missing: undefined, none: null, big: 1n }, () => undefined);
     bridge.detach();
-    expect(tracing.one('db.query').attributes).to.deep.equal({ table: 'users', rows: 3, cached: false, spanId });
+    expect(tracing.one('db.query').attributes).to.deep.equal({ table: 'users', rows: 3, cached: false });
+  });
+
+  it('leaves core span ids out of the attributes (the OTel ids and parent link carry them)', () => {
+    const t = new Telemetry();
+    const tracing = inMemoryTracing();
+    const bridge = bridgeSpans(t, { tracer: tracing.tracer });
+    t.span(['outer'], {}, () => t.span(['inner'], { k: 'v' }, () => undefined));
+    bridge.detach();
+    expect(tracing.one('inner').attributes).to.deep.equal({ k: 'v' });
   });
 
   it('adds the correlationId as an attribute', () => {
