@@ -1,5 +1,6 @@
 import type { Alert } from './alert.js';
-import { checkCount, checkUrl } from './check-url.js';
+import { checkCount } from './check-number.js';
+import { checkUrl } from './check-url.js';
 import { named, type AlertHandler } from './handler.js';
 import { postJson } from './post-json.js';
 import { displayUrl } from './redact.js';

@@ -4,7 +4,7 @@ import type { Observable, Subscription } from 'rxjs';
 import type { Alert } from './alert.js';
 import { ALERT_DELIVERY_FAILED_EVENT, ALERT_FIRED_EVENT, ALERT_RESOLVED_EVENT } from './alert-events.js';
 import { AnomalyEvaluator } from './anomaly-rule.js';
-import { checkCount, checkInteger } from './check-url.js';
+import { checkCount, checkInteger } from './check-number.js';
 import { DeliveryQueue, type DeliveryFailure } from './delivery-queue.js';
 import type { Evaluation, RuleEvaluator } from './evaluation.js';
 import type { AlertHandler } from './handler.js';

@@ -12,13 +12,3 @@ export function checkUrl(url: unknown, what: string): string {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`${what}: url must be http or https, got ${parsed.protocol}`);
   return url;
 }
-
-export function checkCount(value: unknown, what: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) throw new TypeError(`${what} must be a finite number >= ${min}, got ${String(value)}`);
-  return value;
-}
-
-export function checkInteger(value: unknown, what: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw new TypeError(`${what} must be an integer >= ${min}, got ${String(value)}`);
-  return value;
-}
