@@ -33,7 +33,14 @@ export async function health(telemetry: Telemetry, options: HealthOptions = {}):
   for (const [name, check] of Object.entries(custom)) if (typeof check !== 'function') throw new TypeError(`health: check ${JSON.stringify(name)} must be a function`);
 
   const monitor = monitorHealth(telemetry);
-  const limits = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const t = options.thresholds ?? {};
+  const limits: Required<HealthThresholds> = {
+    eventLoopDelayMs: t.eventLoopDelayMs ?? DEFAULT_THRESHOLDS.eventLoopDelayMs,
+    heapUsedRatio: t.heapUsedRatio ?? DEFAULT_THRESHOLDS.heapUsedRatio,
+    handlerFailures: t.handlerFailures ?? DEFAULT_THRESHOLDS.handlerFailures,
+    reporterDrops: t.reporterDrops ?? DEFAULT_THRESHOLDS.reporterDrops,
+    alertDelivery: t.alertDelivery ?? DEFAULT_THRESHOLDS.alertDelivery,
+  };
   const checks: Record<string, CheckResult> = {};
   if (options.builtIn !== false) {
     const w = monitor.windowMs;
