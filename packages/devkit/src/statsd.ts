@@ -33,6 +33,10 @@ export interface StatsdOptions {
   readonly tcp?: boolean;
   /** Path of `statsd/stats.js`; by default resolved from the current directory's package. */
   readonly script?: string;
+  /** Fixed ports, e.g. to restart a daemon where clients expect it; free ones by default. */
+  readonly port?: number;
+  readonly tcpPort?: number;
+  readonly mgmtPort?: number;
 }
 
 /**
@@ -50,7 +54,9 @@ export interface StatsdOptions {
  */
 export async function startStatsd(options: StatsdOptions = {}): Promise<StatsdPeer> {
   const script = options.script ?? createRequire(join(process.cwd(), 'package.json')).resolve('statsd/stats.js');
-  const [port, mgmtPort, tcpPort] = [await freePort(), await freePort(), options.tcp ? await freePort() : undefined];
+  const port = options.port ?? (await freePort());
+  const mgmtPort = options.mgmtPort ?? (await freePort());
+  const tcpPort = options.tcp ? (options.tcpPort ?? (await freePort())) : undefined;
   const dir = await tempDir('statsd');
   const servers: Record<string, unknown>[] = [{ server: './servers/udp', address: '127.0.0.1', port }];
   if (tcpPort !== undefined) servers.push({ server: './servers/tcp', address: '127.0.0.1', port: tcpPort });

@@ -8,6 +8,7 @@ import { STATSD_ERROR_EVENT } from './statsd-error-event.js';
 let reporterSeq = 0;
 // hot-shots itself waits up to 11 x 50 ms for in-flight sends before closing.
 const CLOSE_TIMEOUT_MS = 1500;
+const RECONNECT_INTERVAL_MS = 1000;
 
 /**
  * Reports metric definitions to a StatsD server through hot-shots, the way Elixir's
@@ -33,7 +34,9 @@ export class StatsdReporter {
   readonly id: string;
   readonly #telemetry: Telemetry;
   readonly #options: ResolvedOptions;
-  readonly #client: StatsD;
+  #client: StatsD;
+  #tagged: string[] = [];
+  #connectedAt = Date.now();
   readonly #handlerIds: string[] = [];
   readonly #unregister: () => void;
   readonly #standard: boolean;
@@ -52,25 +55,8 @@ export class StatsdReporter {
     this.id = `statsd-reporter-${++reporterSeq}`;
     this.#standard = o.formatter === 'standard';
     this.#suffix = this.#standard ? globalSuffix(o.globalTags) : '';
-    const tagged = Object.entries(o.globalTags).map(([k, v]) => `${sanitizeName(k)}:${sanitizeTagValue(v)}`);
-    this.#client = new StatsDClient({
-      host: o.protocol === 'uds' ? undefined : o.host,
-      path: o.protocol === 'uds' ? o.host : undefined,
-      port: o.port,
-      protocol: o.protocol,
-      prefix: o.prefix === undefined ? undefined : sanitizeName(o.prefix),
-      globalTags: this.#standard ? undefined : tagged,
-      telegraf: o.formatter === 'telegraf',
-      // Explicit configuration only: no DD_* environment tags, container ids or client telemetry
-      // lines that a plain StatsD server would count as bad lines.
-      datadog: o.formatter === 'datadog',
-      includeDataDogTags: false,
-      originDetection: false,
-      includeDatadogTelemetry: false,
-      maxBufferSize: o.maxBufferSize,
-      bufferFlushInterval: o.bufferFlushInterval,
-      errorHandler: (error) => this.#fail(error),
-    });
+    this.#tagged = Object.entries(o.globalTags).map(([k, v]) => `${sanitizeName(k)}:${sanitizeTagValue(v)}`);
+    this.#client = this.#connect();
 
     const byEvent = new Map<string, { event: EventName; metrics: CompiledMetric[] }>();
     for (const definition of o.metrics) {
@@ -120,6 +106,46 @@ export class StatsdReporter {
       }
     });
     return this.#closing;
+  }
+
+  #connect(): StatsD {
+    const o = this.#options;
+    return new StatsDClient({
+      host: o.protocol === 'uds' ? undefined : o.host,
+      path: o.protocol === 'uds' ? o.host : undefined,
+      port: o.port,
+      protocol: o.protocol,
+      prefix: o.prefix === undefined ? undefined : sanitizeName(o.prefix),
+      globalTags: this.#standard ? undefined : this.#tagged,
+      telegraf: o.formatter === 'telegraf',
+      // Explicit configuration only: no DD_* environment tags, container ids or client telemetry
+      // lines that a plain StatsD server would count as bad lines.
+      datadog: o.formatter === 'datadog',
+      includeDataDogTags: false,
+      originDetection: false,
+      includeDatadogTelemetry: false,
+      maxBufferSize: o.maxBufferSize,
+      bufferFlushInterval: o.bufferFlushInterval,
+      errorHandler: (error) => this.#fail(error),
+    });
+  }
+
+  // hot-shots replaces a failed TCP socket only on ECONNREFUSED/ECONNRESET/EPIPE, and at most once
+  // a second counted from the socket's creation: when the replacement also fails at once, it
+  // stays destroyed for good. Make a new client then (at most once a second), so a restarted
+  // server gets metrics again.
+  #reconnect(error: Error): void {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_SOCKET_DESTROYED' || this.#closing !== undefined) return;
+    const now = Date.now();
+    if (now - this.#connectedAt < RECONNECT_INTERVAL_MS) return;
+    this.#connectedAt = now;
+    const old = this.#client;
+    this.#client = this.#connect();
+    try {
+      old.close(() => undefined);
+    } catch {
+      // The old socket is already gone; nothing is left to close.
+    }
   }
 
   // An arrow property: one function for every attach, no per-call binding.
@@ -175,6 +201,7 @@ export class StatsdReporter {
   #fail(cause: unknown): void {
     const error = cause instanceof Error ? cause : new Error(String(cause));
     this.#errors++;
+    if (this.#options.protocol === 'tcp') this.#reconnect(error);
     const onError = this.#options.onError;
     if (onError !== undefined) {
       try {

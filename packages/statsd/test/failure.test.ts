@@ -68,6 +68,40 @@ describe('StatsdReporter when the server fails', function () {
     });
   }
 
+  it('gets metrics to a TCP server again after it was killed and restarted on the same port', async () => {
+    const first = await startStatsd({ tcp: true });
+    const ports = { port: first.port, tcpPort: first.tcpPort, mgmtPort: first.mgmtPort };
+    const bus = new Telemetry();
+    const reporter = new StatsdReporter(bus, { metrics: [counter('again.job.done.count')], port: first.tcpPort as number, protocol: 'tcp', maxBufferSize: 0 });
+    let second: Awaited<ReturnType<typeof startStatsd>> | undefined;
+    try {
+      bus.emit(['again', 'job', 'done'], {});
+      await first.waitFor(() => first.counters(), (c) => c['again.job.done.count'] === 1);
+      await first.kill();
+      for (let i = 0; i < 20; i++) {
+        bus.emit(['again', 'job', 'done'], {});
+        await tick();
+      }
+      await first.stop();
+      second = await startStatsd({ tcp: true, ...ports });
+      const peer = second;
+      // Reconnection is rate-limited to once a second: emit until the new daemon counts some.
+      const deadline = Date.now() + 8000;
+      let counted: number | undefined;
+      while (Date.now() < deadline && counted === undefined) {
+        bus.emit(['again', 'job', 'done'], {});
+        await new Promise((r) => setTimeout(r, 20));
+        counted = (await peer.counters())['again.job.done.count'];
+      }
+      expect(counted).to.be.a('number').and.greaterThan(0);
+      expect(reporter.errors).to.be.greaterThan(0);
+    } finally {
+      await reporter.close();
+      await second?.stop();
+      await first.stop();
+    }
+  });
+
   it('counts errors of an unreachable TCP server, reports them as events and never throws into the emitter', async () => {
     const port = await freePort();
     const bus = new Telemetry();
