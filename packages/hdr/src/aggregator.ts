@@ -125,12 +125,11 @@ export class Aggregator {
       overflowSeries += st.overflowed;
       const series: SeriesSnapshot[] = st.all.map((s) => {
         if (s instanceof ValueSeries) return { tags: s.tags, value: s.value };
+        // Views share one scratch buffer: use each before taking the next.
+        const t = s.totalView();
+        const total = histogramStats(this.#layout, t.chunks, t.count, t.sum, t.min, t.max, st.factor);
         const w = s.windowView(epoch);
-        return {
-          tags: s.tags,
-          total: histogramStats(this.#layout, s.total, s.count, s.sum, s.min, s.max, st.factor),
-          window: histogramStats(this.#layout, w.chunks, w.count, w.sum, w.min, w.max, st.factor),
-        };
+        return { tags: s.tags, total, window: histogramStats(this.#layout, w.chunks, w.count, w.sum, w.min, w.max, st.factor) };
       });
       const d = st.def;
       return { name: d.name, type: d.type, unit: d.unit, description: d.description, series, droppedEvents: st.dropped, overflowSeries: st.overflowed };
@@ -155,12 +154,10 @@ export class Aggregator {
     const metrics: EncodedMetric[] = this.#states.map((st) => {
       const series: EncodedSeries[] = st.all.map((s) => {
         if (s instanceof ValueSeries) return { tags: s.tags, value: s.value };
+        const t = s.totalView();
+        const total = encodeHistogram(layout, t.chunks, t.count, t.sum, t.min, t.max);
         const w = s.windowView(epoch);
-        return {
-          tags: s.tags,
-          total: encodeHistogram(layout, s.total, s.count, s.sum, s.min, s.max),
-          window: encodeHistogram(layout, w.chunks, w.count, w.sum, w.min, w.max),
-        };
+        return { tags: s.tags, total, window: encodeHistogram(layout, w.chunks, w.count, w.sum, w.min, w.max) };
       });
       const d = st.def;
       return { name: d.name, type: d.type, unit: d.unit ?? null, description: d.description ?? null, factor: st.factor, droppedEvents: st.dropped, overflowSeries: st.overflowed, series };

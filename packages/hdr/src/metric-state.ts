@@ -29,14 +29,15 @@ export class MetricState {
   readonly tags: readonly string[];
   readonly factor: number;
   readonly buckets: readonly number[] | undefined;
-  /** Per counts index: 1 + the first bucket bound whose internal value falls in it, else 0. */
-  readonly straddle: Uint8Array | Uint16Array | undefined;
+  /** Per counts index: the first bucket whose bound is at or above the index's values. */
+  readonly bucketOf: Uint8Array | Uint16Array | undefined;
   /** Counts index of each bucket bound (-1: below every value). */
   readonly boundIndex: Int32Array | undefined;
   readonly #key: string | undefined;
   readonly #scale: number;
   readonly #filtered: boolean;
   readonly #tagFn: boolean;
+  readonly #find: (metadata: Metadata) => Series | undefined;
   readonly #root: Level = new Map();
   #single: Series | undefined = undefined;
   #overflow: Series | undefined = undefined;
@@ -62,21 +63,22 @@ export class MetricState {
     this.#filtered = hasFilter;
     this.#tagFn = hasTagFn;
     this.buckets = bucketsOf(def);
+    this.#find = this.#finder();
     if (this.buckets !== undefined) {
       const size = layout.chunks * layout.half;
-      const straddle = this.buckets.length < 255 ? new Uint8Array(size) : new Uint16Array(size);
+      const bucketOf = this.buckets.length < 255 ? new Uint8Array(size) : new Uint16Array(size);
       const boundIndex = new Int32Array(this.buckets.length);
-      for (let j = this.buckets.length - 1; j >= 0; j--) {
+      for (let j = 0; j < this.buckets.length; j++) {
         const b = this.buckets[j];
-        if (b < 0) {
-          boundIndex[j] = -1;
-          continue;
-        }
-        const i = layout.index(Math.min(Math.round(b * this.factor), MAX_INTERNAL));
-        boundIndex[j] = i;
-        straddle[i] = j + 1;
+        boundIndex[j] = b < 0 ? -1 : layout.index(Math.min(Math.round(b * this.factor), MAX_INTERNAL));
       }
-      this.straddle = straddle;
+      // Values in an index below bound j's are <= bound j; in bound j's own index, only some are.
+      let j = 0;
+      for (let i = 0; i < size; i++) {
+        while (j < boundIndex.length && boundIndex[j] < i) j++;
+        bucketOf[i] = j;
+      }
+      this.bucketOf = bucketOf;
       this.boundIndex = boundIndex;
     }
   }
@@ -101,7 +103,7 @@ export class MetricState {
         }
         v = k !== undefined && this.#scale !== 1 ? raw * this.#scale : raw;
       }
-      const s = this.#tagFn ? this.#create(metadata) : this.#lookup(metadata);
+      const s = this.#find(metadata);
       if (s === undefined) {
         this.dropped++;
         return;
@@ -132,30 +134,57 @@ export class MetricState {
     const i = this.layout.index(x > MAX_INTERNAL ? MAX_INTERNAL : x);
     const ticker = this.ticker;
     s.record(v, i, ticker.slot, ticker.epoch);
-    const straddle = this.straddle;
-    if (straddle !== undefined && straddle[i] !== 0) this.#below(s, straddle[i] - 1, i, v);
-  }
-
-  #below(s: HistogramSeries, first: number, i: number, v: number): void {
-    const buckets = this.buckets as readonly number[];
-    const boundIndex = this.boundIndex as Int32Array;
-    const below = s.below as Float64Array;
-    for (let j = first; j < buckets.length && boundIndex[j] === i; j++) if (v <= buckets[j]) below[j]++;
-  }
-
-  #lookup(metadata: Metadata): Series | undefined {
-    const tags = this.tags;
-    const last = tags.length - 1;
-    if (last < 0) return this.#single ?? this.#create(metadata);
-    let level: Level = this.#root;
-    for (let i = 0; i < last; i++) {
-      const raw = metadata[tags[i]];
-      const next = level.get(typeof raw === 'string' ? raw : (key(raw) as string));
-      if (next === undefined) return this.#create(metadata);
-      level = next as Level;
+    const bucketOf = this.bucketOf;
+    if (bucketOf !== undefined) {
+      let j = bucketOf[i];
+      const boundIndex = this.boundIndex as Int32Array;
+      // The index a bound falls in holds values on both sides of it: compare exactly.
+      if (j < boundIndex.length && boundIndex[j] === i) {
+        const buckets = this.buckets as readonly number[];
+        while (j < buckets.length && boundIndex[j] === i && v > buckets[j]) j++;
+      }
+      (s.buckets as Float64Array)[j]++;
     }
-    const raw = metadata[tags[last]];
-    return (level.get(typeof raw === 'string' ? raw : (key(raw) as string)) as Series | undefined) ?? this.#create(metadata);
+  }
+
+  // Lookup specialised by tag count: the tag keys become closure constants, so each read of the
+  // metadata is a plain keyed load with a fixed key and no loop.
+  #finder(): (metadata: Metadata) => Series | undefined {
+    const root = this.#root;
+    const create = (md: Metadata): Series | undefined => this.#create(md);
+    const tags = this.tags;
+    if (this.#tagFn) return create;
+    if (tags.length === 0) return (md) => this.#single ?? create(md);
+    if (tags.length === 1) {
+      const t0 = tags[0];
+      return (md) => {
+        const a = md[t0];
+        return (root.get(typeof a === 'string' ? a : (key(a) as string)) as Series | undefined) ?? create(md);
+      };
+    }
+    if (tags.length === 2) {
+      const t0 = tags[0];
+      const t1 = tags[1];
+      return (md) => {
+        const a = md[t0];
+        const level = root.get(typeof a === 'string' ? a : (key(a) as string)) as Level | undefined;
+        if (level === undefined) return create(md);
+        const b = md[t1];
+        return (level.get(typeof b === 'string' ? b : (key(b) as string)) as Series | undefined) ?? create(md);
+      };
+    }
+    const last = tags.length - 1;
+    return (md) => {
+      let level: Level = root;
+      for (let i = 0; i < last; i++) {
+        const raw = md[tags[i]];
+        const next = level.get(typeof raw === 'string' ? raw : (key(raw) as string));
+        if (next === undefined) return create(md);
+        level = next as Level;
+      }
+      const raw = md[tags[last]];
+      return (level.get(typeof raw === 'string' ? raw : (key(raw) as string)) as Series | undefined) ?? create(md);
+    };
   }
 
   // The slow path: first event of a tag set, a tagValues function, or an overflowing metric.
@@ -200,30 +229,11 @@ export class MetricState {
 
   /** Cumulative bucket counts (all time) of a distribution series, exact per bound. */
   bucketCounts(s: HistogramSeries, out: number[]): number[] {
-    const buckets = this.buckets as readonly number[];
-    const boundIndex = this.boundIndex as Int32Array;
-    const below = s.below as Float64Array;
-    const half = this.layout.half;
-    out.length = buckets.length;
-    let j = 0;
-    while (j < buckets.length && boundIndex[j] < 0) out[j++] = 0;
+    const counts = s.buckets as Float64Array;
+    const n = counts.length - 1;
+    out.length = n;
     let cum = 0;
-    const total = s.total;
-    for (let c = 0; c < total.length && j < buckets.length; c++) {
-      const arr = total[c];
-      const base = c * half;
-      if (arr === undefined) {
-        // Every bound whose index lies in an empty chunk sees exactly the counts so far.
-        while (j < buckets.length && boundIndex[j] < base + half) out[j++] = cum;
-        continue;
-      }
-      for (let o = 0; o < half && j < buckets.length; o++) {
-        const i = base + o;
-        while (j < buckets.length && boundIndex[j] === i) out[j] = cum + below[j++];
-        cum += arr[o];
-      }
-    }
-    while (j < buckets.length) out[j++] = cum;
+    for (let j = 0; j < n; j++) out[j] = cum += counts[j];
     return out;
   }
 }

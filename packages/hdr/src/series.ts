@@ -6,25 +6,35 @@ export class ValueSeries {
   constructor(readonly tags: Readonly<Record<string, string>>) {}
 }
 
+/** Chunked counts with count/sum/min/max, as read back from a series. */
+export interface CountsView {
+  readonly chunks: (Float64Array | undefined)[];
+  readonly count: number;
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
+}
+
 /**
- * A summary or distribution series: all-time counts plus `slots` window slices, each in chunks
- * allocated on first use. Window slice `s` holds the epoch in `slotEpoch[s]`; a slice from an
- * older epoch is cleared when it is reused, so rotation costs nothing on the hot path.
+ * A summary or distribution series. Values are recorded only into the current window slice;
+ * when a slice is reused for a new epoch its counts move into `retired` first. So the all-time
+ * histogram is retired + every slice, and the record path touches one counts array, not two.
+ * Counts live in chunks of `half` slots allocated on first use.
  */
 export class HistogramSeries {
-  count = 0;
-  sum = 0;
-  min = Infinity;
-  max = -Infinity;
-  /** All-time counts per chunk (Float64: no overflow before 2^53 events in one bucket). */
-  readonly total: (Float64Array | undefined)[];
-  /** Window counts per chunk, `slots` slices of `half` each (Uint32: one slice is seconds long). */
+  /** Slice counts per chunk: `slots` slices of `half` each (Uint32: a slice lasts seconds). */
   readonly window: (Uint32Array | undefined)[];
   readonly slotEpoch: Float64Array;
   /** Per slice: count, sum, min, max. */
   readonly slotStats: Float64Array;
-  /** Exact counts of values <= bound j among those sharing bound j's HDR bucket. */
-  readonly below: Float64Array | undefined;
+  /** Counts of slices that have been reused (Float64: no overflow before 2^53). */
+  readonly retired: (Float64Array | undefined)[];
+  rCount = 0;
+  rSum = 0;
+  rMin = Infinity;
+  rMax = -Infinity;
+  /** All-time counts per Prometheus bucket (not cumulative; the last is above every bound). */
+  readonly buckets: Float64Array | undefined;
 
   constructor(
     readonly tags: Readonly<Record<string, string>>,
@@ -32,27 +42,24 @@ export class HistogramSeries {
     readonly slots: number,
     bounds: number,
   ) {
-    this.total = new Array<Float64Array | undefined>(layout.chunks).fill(undefined);
     this.window = new Array<Uint32Array | undefined>(layout.chunks).fill(undefined);
+    this.retired = new Array<Float64Array | undefined>(layout.chunks).fill(undefined);
     this.slotEpoch = new Float64Array(slots).fill(-1);
     this.slotStats = new Float64Array(slots * 4);
-    this.below = bounds === 0 ? undefined : new Float64Array(bounds);
+    for (let s = 0; s < slots; s++) {
+      this.slotStats[s * 4 + 2] = Infinity;
+      this.slotStats[s * 4 + 3] = -Infinity;
+    }
+    this.buckets = bounds === 0 ? undefined : new Float64Array(bounds + 1);
   }
 
   /** Records `v` (metric unit) whose internal value has counts index `i`. */
   record(v: number, i: number, slot: number, epoch: number): void {
     const layout = this.layout;
+    if (this.slotEpoch[slot] !== epoch) this.#retire(slot, epoch);
     const c = i >>> layout.halfMag;
-    const o = i & layout.mask;
-    this.count++;
-    this.sum += v;
-    if (v < this.min) this.min = v;
-    if (v > this.max) this.max = v;
-    const t = this.total[c] ?? this.#allocTotal(c);
-    t[o]++;
-    if (this.slotEpoch[slot] !== epoch) this.#resetSlot(slot, epoch);
     const w = this.window[c] ?? this.#allocWindow(c);
-    w[slot * layout.half + o]++;
+    w[slot * layout.half + (i & layout.mask)]++;
     const st = this.slotStats;
     const b = slot * 4;
     st[b]++;
@@ -61,59 +68,101 @@ export class HistogramSeries {
     if (v > st[b + 3]) st[b + 3] = v;
   }
 
-  #allocTotal(c: number): Float64Array {
-    return (this.total[c] = new Float64Array(this.layout.half));
-  }
-
   #allocWindow(c: number): Uint32Array {
     return (this.window[c] = new Uint32Array(this.layout.half * this.slots));
   }
 
-  #resetSlot(slot: number, epoch: number): void {
+  // Moves a slice's counts into `retired` and clears it for `epoch`.
+  #retire(slot: number, epoch: number): void {
     const half = this.layout.half;
-    for (const w of this.window) if (w !== undefined) w.fill(0, slot * half, (slot + 1) * half);
     const b = slot * 4;
-    this.slotStats[b] = 0;
-    this.slotStats[b + 1] = 0;
-    this.slotStats[b + 2] = Infinity;
-    this.slotStats[b + 3] = -Infinity;
+    const st = this.slotStats;
+    if (st[b] !== 0) {
+      for (let c = 0; c < this.window.length; c++) {
+        const w = this.window[c];
+        if (w === undefined) continue;
+        let r = this.retired[c];
+        for (let o = 0, k = slot * half; o < half; o++, k++) {
+          const n = w[k];
+          if (n === 0) continue;
+          (r ??= this.retired[c] = new Float64Array(half))[o] += n;
+          w[k] = 0;
+        }
+      }
+      this.rCount += st[b];
+      this.rSum += st[b + 1];
+      if (st[b + 2] < this.rMin) this.rMin = st[b + 2];
+      if (st[b + 3] > this.rMax) this.rMax = st[b + 3];
+    }
+    st[b] = 0;
+    st[b + 1] = 0;
+    st[b + 2] = Infinity;
+    st[b + 3] = -Infinity;
     this.slotEpoch[slot] = epoch;
   }
 
-  /**
-   * The window's slices that belong to the last `slots` epochs, summed: counts per chunk and
-   * count/sum/min/max. Allocates; called when reading, never when recording.
-   */
-  windowView(epoch: number): { chunks: (Float64Array | undefined)[]; count: number; sum: number; min: number; max: number } {
-    const half = this.layout.half;
+  /** All slices whose epoch is one of the last `slots`, summed (allocates; read path only). */
+  windowView(epoch: number): CountsView {
     const live: number[] = [];
     for (let s = 0; s < this.slots; s++) {
       const e = this.slotEpoch[s];
       if (e > epoch - this.slots && e <= epoch) live.push(s);
     }
-    let count = 0;
-    let sum = 0;
-    let min = Infinity;
-    let max = -Infinity;
-    for (const s of live) {
-      count += this.slotStats[s * 4];
-      sum += this.slotStats[s * 4 + 1];
-      min = Math.min(min, this.slotStats[s * 4 + 2]);
-      max = Math.max(max, this.slotStats[s * 4 + 3]);
+    return this.#view(live, false);
+  }
+
+  /** Everything since the start: retired counts plus every slice (allocates; read path only). */
+  totalView(): CountsView {
+    return this.#view(Array.from({ length: this.slots }, (_, s) => s), true);
+  }
+
+  get count(): number {
+    let n = this.rCount;
+    for (let s = 0; s < this.slots; s++) n += this.slotStats[s * 4];
+    return n;
+  }
+
+  get sum(): number {
+    let n = this.rSum;
+    for (let s = 0; s < this.slots; s++) n += this.slotStats[s * 4 + 1];
+    return n;
+  }
+
+  // Sums into the layout's scratch buffer and hands out views of it: reading allocates no
+  // counts arrays (a snapshot of 1,000 series would otherwise churn megabytes through malloc).
+  // The views are valid until the next view is taken.
+  #view(slices: readonly number[], withRetired: boolean): CountsView {
+    const half = this.layout.half;
+    const scratch = this.layout.scratch;
+    let count = withRetired ? this.rCount : 0;
+    let sum = withRetired ? this.rSum : 0;
+    let min = withRetired ? this.rMin : Infinity;
+    let max = withRetired ? this.rMax : -Infinity;
+    const st = this.slotStats;
+    for (const s of slices) {
+      count += st[s * 4];
+      sum += st[s * 4 + 1];
+      min = Math.min(min, st[s * 4 + 2]);
+      max = Math.max(max, st[s * 4 + 3]);
     }
-    const chunks = this.window.map((w) => {
-      if (w === undefined || live.length === 0) return undefined;
-      const out = new Float64Array(half);
-      for (const s of live) for (let o = 0; o < half; o++) out[o] += w[s * half + o];
-      return out;
-    });
+    const chunks = new Array<Float64Array | undefined>(this.window.length).fill(undefined);
+    for (let c = 0; c < this.window.length; c++) {
+      const w = this.window[c];
+      const r = withRetired ? this.retired[c] : undefined;
+      if (w === undefined && r === undefined) continue;
+      const out = scratch.subarray(c * half, (c + 1) * half);
+      if (r === undefined) out.fill(0);
+      else out.set(r);
+      if (w !== undefined) for (const s of slices) for (let o = 0, k = s * half; o < half; o++, k++) out[o] += w[k];
+      chunks[c] = out;
+    }
     return { chunks, count, sum, min, max };
   }
 
   /** Bytes held by counts (typed arrays only; object overhead excluded). */
   countBytes(): number {
-    let bytes = this.slotEpoch.byteLength + this.slotStats.byteLength + (this.below?.byteLength ?? 0);
-    for (const t of this.total) if (t !== undefined) bytes += t.byteLength;
+    let bytes = this.slotEpoch.byteLength + this.slotStats.byteLength + (this.buckets?.byteLength ?? 0);
+    for (const t of this.retired) if (t !== undefined) bytes += t.byteLength;
     for (const w of this.window) if (w !== undefined) bytes += w.byteLength;
     return bytes;
   }

@@ -4,10 +4,15 @@ import { QUANTILE_LABELS, type Family } from './family.js';
 
 export type Format = 'text' | 'openmetrics';
 
-/** Renders one family's samples. `labelsOf` gives a series' cached `a="x",b="y"` (may be ''). */
-export function renderFamily(f: Family, format: Format, epoch: number, labelsOf: (s: Series, f: Family) => string, counts: number[]): string {
+/**
+ * Appends one family's samples to `parts`, one string per series: joining once at the end keeps
+ * render linear in the series count (one growing string would be re-copied as it grows).
+ * `labelsOf` gives a series' cached `a="x",b="y"` (may be '').
+ */
+export function renderFamily(parts: string[], f: Family, format: Format, epoch: number, labelsOf: (s: Series, f: Family) => string, counts: number[]): void {
   const om = format === 'openmetrics';
-  let out = om ? f.omHeader : f.textHeader;
+  parts.push(om ? f.omHeader : f.textHeader);
+  let out: string;
   const st = f.state;
   const all = st.all;
   const conv = f.conv;
@@ -18,9 +23,9 @@ export function renderFamily(f: Family, format: Format, epoch: number, labelsOf:
       for (let i = 0; i < all.length; i++) {
         const s = all[i] as ValueSeries;
         const l = labelsOf(s, f);
-        out += `${head}${l === '' ? ' ' : `{${l}} `}${formatNumber(conv === 1 ? s.value : s.value * conv)}\n`;
+        parts.push(`${head}${l === '' ? ' ' : `{${l}} `}${formatNumber(conv === 1 ? s.value : s.value * conv)}\n`);
       }
-      return out;
+      return;
     }
     case 'histogram': {
       const bucket = `${f.name}_bucket{`;
@@ -32,11 +37,13 @@ export function renderFamily(f: Family, format: Format, epoch: number, labelsOf:
         const l = labelsOf(s, f);
         const lc = l === '' ? l : `${l},`;
         st.bucketCounts(s, counts);
+        out = '';
         for (let j = 0; j < le.length; j++) out += `${bucket}${lc}${le[j]}${counts[j]}\n`;
         const lb = l === '' ? ' ' : `{${l}} `;
-        out += `${bucket}${lc}le="+Inf"} ${s.count}\n${sumHead}${lb}${formatNumber(s.sum * conv)}\n${countHead}${lb}${s.count}\n`;
+        const count = s.count;
+        parts.push(`${out}${bucket}${lc}le="+Inf"} ${count}\n${sumHead}${lb}${formatNumber(s.sum * conv)}\n${countHead}${lb}${count}\n`);
       }
-      return out;
+      return;
     }
     case 'summary': {
       const head = `${f.name}{`;
@@ -49,14 +56,15 @@ export function renderFamily(f: Family, format: Format, epoch: number, labelsOf:
         const w = s.windowView(epoch);
         const q = histogramStats(st.layout, w.chunks, w.count, w.sum, w.min, w.max, st.factor);
         const values = [q.p50, q.p90, q.p95, q.p99, q.p999];
+        out = '';
         for (let j = 0; j < values.length; j++) {
           // An empty window has no quantiles: NaN, as the Go client reports it.
           out += `${head}${lc}quantile="${QUANTILE_LABELS[j]}"} ${q.count === 0 ? 'NaN' : formatNumber(values[j] * conv)}\n`;
         }
         const lb = l === '' ? ' ' : `{${l}} `;
-        out += `${sumHead}${lb}${formatNumber(s.sum * conv)}\n${countHead}${lb}${s.count}\n`;
+        parts.push(`${out}${sumHead}${lb}${formatNumber(s.sum * conv)}\n${countHead}${lb}${s.count}\n`);
       }
-      return out;
+      return;
     }
   }
 }

@@ -71,10 +71,11 @@ export class PrometheusReporter {
     const states = this.#aggregator._states();
     const epoch = this.#aggregator._epoch();
     const labelsOf = this.#labelsOf;
-    let out = '';
-    for (const st of states) out += renderFamily(this.#families.get(st) as Family, format, epoch, labelsOf, this.#counts);
-    out += this.#selfMetrics(states, format);
-    return format === 'openmetrics' ? `${out}# EOF\n` : out;
+    const parts: string[] = [];
+    for (const st of states) renderFamily(parts, this.#families.get(st) as Family, format, epoch, labelsOf, this.#counts);
+    parts.push(this.#selfMetrics(states, format));
+    if (format === 'openmetrics') parts.push('# EOF\n');
+    return parts.join('');
   }
 
   /**

@@ -1,0 +1,211 @@
+import { counter, distribution, Telemetry } from '@rx-telemetry/core';
+import { Aggregator } from '@rx-telemetry/hdr';
+import { PrometheusReporter } from '@rx-telemetry/prometheus';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import hdr from 'hdr-histogram-js';
+import client from 'prom-client';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { atMost, consume, fmt, measure, ratio, report, type BudgetCheck, type CaseResult, type SuiteResult } from './harness.js';
+
+class PullReader extends MetricReader {
+  protected async onShutdown(): Promise<void> {}
+  protected async onForceFlush(): Promise<void> {}
+}
+
+const EVENT = ['compute', 'kernel', 'dispatch', 'stop'];
+const KERNELS = ['matmul', 'conv2d', 'softmax', 'reduce'];
+const DEVICES = ['gpu0', 'gpu1'];
+// Pre-built inputs: the cases measure recording, not building objects.
+const METAS = Array.from({ length: 8 }, (_, i) => ({ kernel: KERNELS[i & 3], device: DEVICES[i >> 2] }));
+const LABELS = METAS.map((m) => ({ kernel: m.kernel, device: m.device }));
+const MEASURES = Array.from({ length: 64 }, (_, i) => ({ duration: 20_000 + ((i * 7919) % 64) * 150_000 }));
+const SECONDS = MEASURES.map((m) => m.duration / 1e9);
+
+function recordCases(): CaseResult[] {
+  const telemetry = new Telemetry();
+  const agg = new Aggregator(telemetry, {
+    metrics: [distribution('compute.kernel.dispatch.stop.duration', { tags: ['kernel', 'device'], unit: { from: 'nanosecond', to: 'second' } })],
+  });
+  const countBus = new Telemetry();
+  const countAgg = new Aggregator(countBus, { metrics: [counter('compute.kernel.dispatch.stop.count', { tags: ['kernel', 'device'] })] });
+
+  const registry = new client.Registry();
+  const promHist = new client.Histogram({ name: 'kernel_seconds', help: 'h', labelNames: ['kernel', 'device'], registers: [registry] });
+  const promCounter = new client.Counter({ name: 'kernel_total', help: 'h', labelNames: ['kernel', 'device'], registers: [registry] });
+
+  const provider = new MeterProvider({ readers: [new PullReader()] });
+  const otelHist = provider.getMeter('bench').createHistogram('kernel.duration', { unit: 's' });
+
+  const jsHdr = hdr.build({ numberOfSignificantValueDigits: 2, bitBucketSize: 32 });
+  hdr.initWebAssemblySync();
+  const wasmHdr = hdr.build({ numberOfSignificantValueDigits: 2, bitBucketSize: 32, useWebAssembly: true });
+
+  // The core's EventHandle is its emit without a name lookup; emit(name) adds the per-segment
+  // trie walk (~30 ns for 4 segments here), measured alongside.
+  const distEvent = telemetry.event(EVENT);
+  const countEvent = countBus.event(EVENT);
+  const results = measure([
+    {
+      name: 'rx handle.emit -> distribution, 2 tags',
+      loop: (n) => {
+        for (let i = 0; i < n; i++) distEvent.emit(MEASURES[i & 63], METAS[i & 7]);
+      },
+    },
+    {
+      name: 'rx emit(name) -> distribution, 2 tags',
+      loop: (n) => {
+        for (let i = 0; i < n; i++) telemetry.emit(EVENT, MEASURES[i & 63], METAS[i & 7]);
+      },
+    },
+    {
+      name: 'prom-client Histogram.observe, 2 labels',
+      loop: (n) => {
+        for (let i = 0; i < n; i++) promHist.observe(LABELS[i & 7], SECONDS[i & 63]);
+      },
+    },
+    {
+      name: 'otel sdk-metrics Histogram.record, 2 attrs',
+      loop: (n) => {
+        for (let i = 0; i < n; i++) otelHist.record(SECONDS[i & 63], LABELS[i & 7]);
+      },
+    },
+    {
+      name: 'rx handle.emit -> counter, 2 tags',
+      loop: (n) => {
+        for (let i = 0; i < n; i++) countEvent.emit(MEASURES[i & 63], METAS[i & 7]);
+      },
+    },
+    {
+      name: 'rx emit(name) -> counter, 2 tags',
+      loop: (n) => {
+        for (let i = 0; i < n; i++) countBus.emit(EVENT, MEASURES[i & 63], METAS[i & 7]);
+      },
+    },
+    {
+      name: 'prom-client Counter.inc, 2 labels',
+      loop: (n) => {
+        for (let i = 0; i < n; i++) promCounter.inc(LABELS[i & 7]);
+      },
+    },
+    {
+      name: 'hdr-histogram-js recordValue (JS)',
+      loop: (n) => {
+        for (let i = 0; i < n; i++) jsHdr.recordValue(MEASURES[i & 63].duration);
+      },
+    },
+    {
+      name: 'hdr-histogram-js recordValue (wasm)',
+      loop: (n) => {
+        for (let i = 0; i < n; i++) wasmHdr.recordValue(MEASURES[i & 63].duration);
+      },
+    },
+  ]);
+  consume([agg.snapshot(), countAgg.snapshot()]);
+  agg.stop();
+  countAgg.stop();
+  wasmHdr.destroy();
+  void provider.shutdown();
+  return results;
+}
+
+interface RenderSetup {
+  readonly ours: () => string;
+  readonly prom: () => Promise<string>;
+  readonly stop: () => void;
+}
+
+// `series` histogram series, both sides fed the same values, prom-client's default buckets on both.
+function renderSetup(series: number): RenderSetup {
+  const telemetry = new Telemetry();
+  const agg = new Aggregator(telemetry, {
+    maxSeriesPerMetric: series,
+    metrics: [distribution('compute.kernel.dispatch.stop.duration', { tags: ['kernel', 'device'], unit: { from: 'nanosecond', to: 'second' } })],
+  });
+  const reporter = new PrometheusReporter({ aggregator: agg });
+  const registry = new client.Registry();
+  const h = new client.Histogram({ name: 'compute_kernel_dispatch_stop_duration_seconds', help: 'h', labelNames: ['kernel', 'device'], registers: [registry] });
+  for (let i = 0; i < series; i++) {
+    const md = { kernel: `k${i >> 1}`, device: `gpu${i & 1}` };
+    for (let k = 0; k < 20; k++) {
+      const m = MEASURES[(i + k) & 63];
+      telemetry.emit(EVENT, m, md);
+      h.observe(md, m.duration / 1e9);
+    }
+  }
+  return { ours: () => reporter.render('text'), prom: () => registry.metrics(), stop: () => agg.stop() };
+}
+
+// register.metrics() is async, so the harness's sync loop cannot time it; interleaved batches here.
+async function renderCases(series: number, batches = 15): Promise<CaseResult[]> {
+  const s = renderSetup(series);
+  const ours: number[] = [];
+  const prom: number[] = [];
+  const reps = Math.max(1, Math.round(20_000 / series));
+  for (let w = 0; w < 3; w++) {
+    consume(s.ours());
+    consume(await s.prom());
+  }
+  for (let b = 0; b < batches; b++) {
+    let t0 = process.hrtime.bigint();
+    for (let r = 0; r < reps; r++) consume(s.ours());
+    ours.push(Number(process.hrtime.bigint() - t0) / reps);
+    t0 = process.hrtime.bigint();
+    for (let r = 0; r < reps; r++) consume(await s.prom());
+    prom.push(Number(process.hrtime.bigint() - t0) / reps);
+  }
+  s.stop();
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  return [
+    { name: `rx render(), ${series} histogram series`, nsPerOp: med(ours), batches: ours },
+    { name: `prom-client register.metrics(), ${series} series`, nsPerOp: med(prom), batches: prom },
+  ];
+}
+
+interface MemoryResult {
+  readonly series: number;
+  readonly rssBytes: number;
+  readonly countBytes: number;
+  readonly heapBytes: number;
+}
+
+function memory(): Promise<MemoryResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL('./hdr-memory.js', import.meta.url)), ['1000'], { execArgv: ['--expose-gc'] });
+    child.once('message', (m) => resolve(m as MemoryResult));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`hdr-memory exited with ${code}`)));
+  });
+}
+
+export async function run(): Promise<SuiteResult[]> {
+  const mem = await memory();
+  const record = recordCases();
+  const find = (rs: readonly CaseResult[], name: string): number => (rs.find((r) => r.name === name) as CaseResult).nsPerOp;
+  const dist = find(record, 'rx handle.emit -> distribution, 2 tags');
+  const cnt = find(record, 'rx handle.emit -> counter, 2 tags');
+  const recordBudgets: BudgetCheck[] = [
+    atMost('distribution with 2 tags', dist, 60),
+    ratio('distribution vs prom-client Histogram.observe (faster by)', find(record, 'prom-client Histogram.observe, 2 labels'), dist, 5, true),
+    ratio('distribution vs otel Histogram.record (faster by)', find(record, 'otel sdk-metrics Histogram.record, 2 attrs'), dist, 5, true),
+    atMost('counter with 2 tags', cnt, 30),
+    atMost('RSS growth, 1,000 windowed distribution series', mem.rssBytes / 1e6, 50, 'MB'),
+  ];
+  console.log(`memory: ${mem.series} series, RSS +${(mem.rssBytes / 1e6).toFixed(1)} MB, heap+buffers +${(mem.heapBytes / 1e6).toFixed(1)} MB, count arrays ${(mem.countBytes / 1e6).toFixed(1)} MB (${Math.round(mem.countBytes / mem.series)} B/series, ${Math.round(mem.rssBytes / mem.series)} B/series RSS)`);
+  const r1 = report('hdr-record', record, ['prom-client Histogram.observe, 2 labels'], recordBudgets);
+
+  const small = await renderCases(100);
+  const mid = await renderCases(1000);
+  const big = await renderCases(10_000, 7);
+  const all = [...small, ...mid, ...big];
+  const ours1k = find(mid, 'rx render(), 1000 histogram series');
+  const prom1k = find(mid, 'prom-client register.metrics(), 1000 series');
+  const perSeries = (ns: number, n: number): string => fmt(ns / n);
+  console.log(`render per series: 100 -> ${perSeries(small[0].nsPerOp, 100)}, 1,000 -> ${perSeries(ours1k, 1000)}, 10,000 -> ${perSeries(big[0].nsPerOp, 10_000)}`);
+  const renderBudgets: BudgetCheck[] = [
+    ratio('render 1,000 histogram series vs prom-client register.metrics() (faster by)', prom1k, ours1k, 2, true),
+    ratio('render time per series, 10,000 vs 1,000 series (linear growth)', big[0].nsPerOp / 10_000, ours1k / 1000, 1.5),
+  ];
+  const r2 = report('hdr-render', all, ['prom-client register.metrics(), 1000 series'], renderBudgets);
+  return [r1, r2];
+}
