@@ -3,6 +3,8 @@ import { categorize } from './category.js';
 import type { CommandRecord, DispatchInfo } from './command-record.js';
 import type { DeviceEvents } from './device-events.js';
 import { MemoryTracker } from './memory-tracker.js';
+import { getState, setState } from './object-state.js';
+import { rawCopy } from './patch-encoder.js';
 import { ns, type SpanToken } from './span-events.js';
 import { TimestampPool } from './timestamp-pool.js';
 
@@ -32,6 +34,14 @@ export interface RawMethods {
   readonly destroy: GPUDevice['destroy'];
   readonly submit: GPUQueue['submit'];
   readonly writeBuffer: GPUQueue['writeBuffer'];
+  readonly onSubmittedWorkDone: GPUQueue['onSubmittedWorkDone'];
+}
+
+/** A submitted command buffer whose spans are open until its work is done. */
+interface InFlight {
+  readonly rec: CommandRecord;
+  readonly opened: Opened;
+  readonly t0: number;
 }
 
 /**
@@ -41,10 +51,11 @@ export interface RawMethods {
 export class DeviceProbe {
   readonly memory: MemoryTracker;
   readonly pool: TimestampPool;
-  readonly kernelNames = new WeakMap<GPUComputePipeline, string>();
-  readonly records = new WeakMap<GPUCommandBuffer, CommandRecord>();
   /** Recorded command buffers not yet submitted: while 0, submit() goes straight to Dawn. */
   pending = 0;
+  /** Submitted, waiting for a completion promise to ride on. */
+  #inflight: InFlight[] = [];
+  #waitQueued = false;
 
   constructor(
     readonly device: GPUDevice,
@@ -58,7 +69,11 @@ export class DeviceProbe {
   }
 
   kernelName(pipeline: GPUComputePipeline): string {
-    return this.kernelNames.get(pipeline) ?? (pipeline.label || 'unknown');
+    return getState<string>(pipeline) ?? (pipeline.label || 'unknown');
+  }
+
+  nameKernel(pipeline: GPUComputePipeline, name: string): void {
+    setState(pipeline, name);
   }
 
   /** queue.submit for command buffers that may carry records. */
@@ -66,9 +81,9 @@ export class DeviceProbe {
     const list = Array.isArray(commandBuffers) ? (commandBuffers as GPUCommandBuffer[]) : [...commandBuffers];
     let recs: CommandRecord[] | undefined;
     for (const cb of list) {
-      const rec = this.records.get(cb);
+      const rec = getState<CommandRecord>(cb);
       if (rec === undefined) continue;
-      this.records.delete(cb);
+      setState(cb, undefined);
       this.pending--;
       (recs ??= []).push(rec);
     }
@@ -82,8 +97,61 @@ export class DeviceProbe {
       for (const o of opened) this.#failAll(o, error);
       throw error;
     }
-    for (let i = 0; i < recs.length; i++) this.#complete(recs[i], opened[i], t0);
+    for (let i = 0; i < recs.length; i++) this.#inflight.push({ rec: recs[i], opened: opened[i], t0 });
+    if (!this.#waitQueued) {
+      this.#waitQueued = true;
+      queueMicrotask(() => this.#ensureWait());
+    }
     return undefined;
+  }
+
+  /**
+   * Rides on a completion promise: the caller's own onSubmittedWorkDone() when it asks for one
+   * right after submit(), else ours. A second Dawn wait beside the caller's costs ~2 µs to
+   * request and delays the caller's wake-up; riding on the caller's costs one reaction.
+   */
+  watch(done: Promise<undefined>): void {
+    if (this.#inflight.length === 0) return;
+    const batch = this.#inflight;
+    this.#inflight = [];
+    done.then(
+      () => this.#finish(batch, performance.now()),
+      (error: unknown) => {
+        for (const f of batch) this.#failAll(f.opened, error, f.rec);
+      },
+    );
+  }
+
+  #ensureWait(): void {
+    this.#waitQueued = false;
+    if (this.#inflight.length !== 0) this.watch(this.raw.onSubmittedWorkDone.call(this.device.queue));
+  }
+
+  #finish(batch: InFlight[], t1: number): void {
+    for (const f of batch) {
+      const slot = f.rec.slot;
+      if (slot === undefined) this.#stop(f, t1, undefined);
+      else {
+        slot.read().then(
+          (passTimes) => this.#stop(f, t1, passTimes),
+          (error: unknown) => this.#failAll(f.opened, error, f.rec),
+        );
+      }
+    }
+  }
+
+  #stop({ rec, opened, t0 }: InFlight, t1: number, passTimes: number[] | undefined): void {
+    const duration = ns(t1 - t0);
+    if (opened.dispatches !== undefined) {
+      const category = categorize(duration);
+      for (let i = 0; i < rec.dispatches.length; i++) {
+        const gpu = gpuTime(rec, rec.dispatches[i], passTimes);
+        this.events.dispatch.end(opened.dispatches[i], gpu === undefined ? { duration } : { duration, gpuDuration: gpu }, { category }, t1);
+      }
+    }
+    if (opened.copies !== undefined) {
+      for (let i = 0; i < rec.copies.length; i++) this.events.transfer.end(opened.copies[i], { bytes: rec.copies[i], duration }, undefined, t1);
+    }
   }
 
   /** The backend's dispatch: always timed (it returns the timing), events only when listened to. */
@@ -102,7 +170,7 @@ export class DeviceProbe {
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(workgroups[0], workgroups[1], workgroups[2]);
     pass.end();
-    if (slot !== undefined) slot.encodeResolve(encoder, Object.getPrototypeOf(encoder).copyBufferToBuffer);
+    if (slot !== undefined) slot.encodeResolve(encoder, rawCopy(encoder));
     const cb = encoder.finish();
     const events = this.events.dispatch;
     const t0 = performance.now();
@@ -132,28 +200,6 @@ export class DeviceProbe {
       ? rec.copies.map(() => transfer.begin({ device: this.deviceId, direction: 'device_to_device' }, t0))
       : undefined;
     return { dispatches, copies };
-  }
-
-  #complete(rec: CommandRecord, opened: Opened, t0: number): void {
-    const slot = rec.slot;
-    const done = slot !== undefined ? slot.read() : this.device.queue.onSubmittedWorkDone().then(() => undefined);
-    done.then(
-      (passTimes) => {
-        const t1 = performance.now();
-        const duration = ns(t1 - t0);
-        if (opened.dispatches !== undefined) {
-          const category = categorize(duration);
-          for (let i = 0; i < rec.dispatches.length; i++) {
-            const gpu = gpuTime(rec, rec.dispatches[i], passTimes);
-            this.events.dispatch.end(opened.dispatches[i], gpu === undefined ? { duration } : { duration, gpuDuration: gpu }, { category }, t1);
-          }
-        }
-        if (opened.copies !== undefined) {
-          for (let i = 0; i < rec.copies.length; i++) this.events.transfer.end(opened.copies[i], { bytes: rec.copies[i], duration }, undefined, t1);
-        }
-      },
-      (error: unknown) => this.#failAll(opened, error, rec),
-    );
   }
 
   #failAll(opened: Opened, error: unknown, rec?: CommandRecord): void {

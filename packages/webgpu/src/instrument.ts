@@ -4,7 +4,7 @@ import { deviceInfo, type DeviceInfo } from './device-info.js';
 import { DeviceProbe } from './device-probe.js';
 import type { InstrumentedDevice } from './instrumented-device.js';
 import { patchCompile } from './patch-compile.js';
-import { patchEncoder } from './patch-encoder.js';
+import { trackEncoder } from './patch-encoder.js';
 import { patchErrors } from './patch-errors.js';
 import { patchMemory } from './patch-memory.js';
 import { patchQueue } from './patch-queue.js';
@@ -68,6 +68,7 @@ export function instrumentWithInfo(
       destroy: device.destroy,
       submit: queue.submit,
       writeBuffer: queue.writeBuffer,
+      onSubmittedWorkDone: queue.onSubmittedWorkDone,
     },
     timestamps ?? hasTimestamps,
   );
@@ -79,7 +80,7 @@ export function instrumentWithInfo(
   const { raw, events } = probe;
   device.createCommandEncoder = function (descriptor?: GPUCommandEncoderDescriptor): GPUCommandEncoder {
     const encoder = raw.createCommandEncoder.call(device, descriptor);
-    if (events.dispatch.active || events.transfer.active) patchEncoder(encoder, probe);
+    if (events.dispatch.active || events.transfer.active) trackEncoder(encoder, probe);
     return encoder;
   };
   device.destroy = function (): undefined {

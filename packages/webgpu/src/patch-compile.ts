@@ -9,13 +9,13 @@ import { ns } from './span-events.js';
  * module's compilation info is known; its duration is the synchronous call's.
  */
 export function patchCompile(device: GPUDevice, probe: DeviceProbe): void {
-  const { raw, events, deviceId, kernelNames } = probe;
+  const { raw, events, deviceId } = probe;
   const compile = events.compile;
   device.createComputePipeline = function (descriptor: GPUComputePipelineDescriptor): GPUComputePipeline {
     const kernel = kernelNameOf(descriptor);
     if (!compile.active) {
       const pipeline = raw.createComputePipeline.call(device, descriptor);
-      kernelNames.set(pipeline, kernel);
+      probe.nameKernel(pipeline, kernel);
       return pipeline;
     }
     const token = compile.begin({ kernel, device: deviceId });
@@ -27,7 +27,7 @@ export function patchCompile(device: GPUDevice, probe: DeviceProbe): void {
       throw error;
     }
     const duration = ns(performance.now() - token.t0);
-    kernelNames.set(pipeline, kernel);
+    probe.nameKernel(pipeline, kernel);
     void compilationMessages(descriptor.compute.module).then((messages) => {
       if (messages.some((m) => m.type === 'error')) compile.fail(token, new ShaderCompilationError(kernel, messages), { messages }, { duration });
       else compile.end(token, { duration }, messages.length === 0 ? undefined : { messages });
@@ -39,7 +39,7 @@ export function patchCompile(device: GPUDevice, probe: DeviceProbe): void {
     const token = compile.active ? compile.begin({ kernel, device: deviceId }) : undefined;
     return raw.createComputePipelineAsync.call(device, descriptor).then(
       (pipeline) => {
-        kernelNames.set(pipeline, kernel);
+        probe.nameKernel(pipeline, kernel);
         if (token !== undefined) compile.end(token, {});
         return pipeline;
       },

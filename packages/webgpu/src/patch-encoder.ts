@@ -1,15 +1,61 @@
 import { newRecord, type CommandRecord } from './command-record.js';
 import type { DeviceProbe } from './device-probe.js';
+import { getState, setState } from './object-state.js';
+
+interface EncoderState {
+  readonly rec: CommandRecord;
+  readonly probe: DeviceProbe;
+}
+
+interface PassState {
+  readonly rec: CommandRecord;
+  readonly index: number;
+  readonly probe: DeviceProbe;
+  kernel: string;
+}
+
+// The methods are wrapped once on the prototypes rather than per object (fewer closures and
+// property writes on every encoder); per-object state lives in one property (object-state.ts).
+// An encoder that is not tracked costs one property miss per wrapped call.
+const encoders = {
+  get: (e: GPUCommandEncoder) => getState<EncoderState>(e),
+  set: (e: GPUCommandEncoder, s: EncoderState) => setState(e, s),
+  delete: (e: GPUCommandEncoder) => setState(e, undefined),
+};
+const passes = {
+  get: (p: GPUComputePassEncoder) => getState<PassState>(p),
+  set: (p: GPUComputePassEncoder, s: PassState) => setState(p, s),
+};
+const patched = new WeakSet<object>();
+const originalCopy = new WeakMap<object, GPUCommandEncoder['copyBufferToBuffer']>();
 
 /**
  * Makes one command encoder record its dispatches and copies, and gives each compute pass
  * timestamp writes when the device has them and the caller set none. Only encoders created
- * while someone listens are patched; the others stay plain Dawn objects.
+ * while someone listens are tracked.
  */
-export function patchEncoder(encoder: GPUCommandEncoder, probe: DeviceProbe): void {
+export function trackEncoder(encoder: GPUCommandEncoder, probe: DeviceProbe): void {
   const proto = Object.getPrototypeOf(encoder) as GPUCommandEncoder;
-  const rec = newRecord();
-  encoder.beginComputePass = function (descriptor?: GPUComputePassDescriptor): GPUComputePassEncoder {
+  if (!patched.has(proto)) patchEncoderPrototype(proto);
+  encoders.set(encoder, { rec: newRecord(), probe });
+}
+
+/** copyBufferToBuffer as Dawn defines it, for copies that must not count as the user's transfers. */
+export function rawCopy(encoder: GPUCommandEncoder): GPUCommandEncoder['copyBufferToBuffer'] {
+  const proto = Object.getPrototypeOf(encoder) as object;
+  return originalCopy.get(proto) ?? (proto as GPUCommandEncoder).copyBufferToBuffer;
+}
+
+function patchEncoderPrototype(proto: GPUCommandEncoder): void {
+  patched.add(proto);
+  const begin = proto.beginComputePass;
+  const copy = proto.copyBufferToBuffer;
+  const finish = proto.finish;
+  originalCopy.set(proto, copy);
+  proto.beginComputePass = function (this: GPUCommandEncoder, descriptor?: GPUComputePassDescriptor): GPUComputePassEncoder {
+    const state = encoders.get(this);
+    if (state === undefined) return begin.call(this, descriptor);
+    const { rec, probe } = state;
     let timed = -1;
     let desc = descriptor;
     if (probe.timestamps && descriptor?.timestampWrites === undefined) {
@@ -20,49 +66,66 @@ export function patchEncoder(encoder: GPUCommandEncoder, probe: DeviceProbe): vo
         desc = { ...descriptor, timestampWrites: writes };
       }
     }
-    const pass = proto.beginComputePass.call(encoder, desc);
+    const pass = begin.call(this, desc);
+    const passProto = Object.getPrototypeOf(pass) as GPUComputePassEncoder;
+    if (!patched.has(passProto)) patchPassPrototype(passProto);
     rec.passSlot.push(timed);
     rec.passDispatches.push(0);
-    patchPass(pass, rec, rec.passSlot.length - 1, probe);
+    passes.set(pass, { rec, index: rec.passSlot.length - 1, probe, kernel: 'unknown' });
     return pass;
   };
-  encoder.copyBufferToBuffer = function (this: GPUCommandEncoder, ...args: unknown[]): undefined {
-    rec.copies.push(copySize(args));
-    return (proto.copyBufferToBuffer as (...a: unknown[]) => undefined).apply(encoder, args);
+  proto.copyBufferToBuffer = function (this: GPUCommandEncoder): undefined {
+    const state = encoders.get(this);
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments as unknown as unknown[];
+    if (state !== undefined) state.rec.copies.push(copySize(args));
+    return (copy as (...a: unknown[]) => undefined).apply(this, args);
   } as GPUCommandEncoder['copyBufferToBuffer'];
-  encoder.finish = function (descriptor?: GPUCommandBufferDescriptor): GPUCommandBuffer {
+  proto.finish = function (this: GPUCommandEncoder, descriptor?: GPUCommandBufferDescriptor): GPUCommandBuffer {
+    const state = encoders.get(this);
+    if (state === undefined) return finish.call(this, descriptor);
+    encoders.delete(this);
+    const { rec, probe } = state;
     const slot = rec.slot;
     if (slot !== undefined) {
       if (slot.passes === 0) {
         slot.release();
         rec.slot = undefined;
-      } else slot.encodeResolve(encoder, proto.copyBufferToBuffer);
+      } else slot.encodeResolve(this, copy);
     }
-    const cb = proto.finish.call(encoder, descriptor);
+    const cb = finish.call(this, descriptor);
     if (rec.dispatches.length !== 0 || rec.copies.length !== 0 || rec.slot !== undefined) {
-      probe.records.set(cb, rec);
+      setState(cb, rec);
       probe.pending++;
     }
     return cb;
   };
 }
 
-function patchPass(pass: GPUComputePassEncoder, rec: CommandRecord, index: number, probe: DeviceProbe): void {
-  const proto = Object.getPrototypeOf(pass) as GPUComputePassEncoder;
-  let kernel = 'unknown';
-  pass.setPipeline = function (pipeline: GPUComputePipeline): undefined {
-    kernel = probe.kernelName(pipeline);
-    return proto.setPipeline.call(pass, pipeline);
+function patchPassPrototype(proto: GPUComputePassEncoder): void {
+  patched.add(proto);
+  const setPipeline = proto.setPipeline;
+  const dispatch = proto.dispatchWorkgroups;
+  const dispatchIndirect = proto.dispatchWorkgroupsIndirect;
+  proto.setPipeline = function (this: GPUComputePassEncoder, pipeline: GPUComputePipeline): undefined {
+    const state = passes.get(this);
+    if (state !== undefined) state.kernel = state.probe.kernelName(pipeline);
+    return setPipeline.call(this, pipeline);
   };
-  pass.dispatchWorkgroups = function (x: number, y = 1, z = 1): undefined {
-    rec.dispatches.push({ kernel, workgroups: [x, y, z], pass: index });
-    rec.passDispatches[index]++;
-    return proto.dispatchWorkgroups.call(pass, x, y, z);
+  proto.dispatchWorkgroups = function (this: GPUComputePassEncoder, x: number, y?: number, z?: number): undefined {
+    const state = passes.get(this);
+    if (state === undefined) return dispatch.call(this, x, y, z);
+    state.rec.dispatches.push({ kernel: state.kernel, workgroups: [x, y ?? 1, z ?? 1], pass: state.index });
+    state.rec.passDispatches[state.index]++;
+    return dispatch.call(this, x, y, z);
   };
-  pass.dispatchWorkgroupsIndirect = function (buffer: GPUBuffer, offset: number): undefined {
-    rec.dispatches.push({ kernel, workgroups: undefined, pass: index });
-    rec.passDispatches[index]++;
-    return proto.dispatchWorkgroupsIndirect.call(pass, buffer, offset);
+  proto.dispatchWorkgroupsIndirect = function (this: GPUComputePassEncoder, buffer: GPUBuffer, offset: number): undefined {
+    const state = passes.get(this);
+    if (state !== undefined) {
+      state.rec.dispatches.push({ kernel: state.kernel, workgroups: undefined, pass: state.index });
+      state.rec.passDispatches[state.index]++;
+    }
+    return dispatchIndirect.call(this, buffer, offset);
   };
 }
 

@@ -8,6 +8,11 @@ export function patchQueue(queue: GPUQueue, probe: DeviceProbe): void {
     if (probe.pending === 0) return raw.submit.call(queue, commandBuffers);
     return probe.submit(commandBuffers);
   };
+  queue.onSubmittedWorkDone = function (): Promise<undefined> {
+    const done = raw.onSubmittedWorkDone.call(queue);
+    probe.watch(done);
+    return done;
+  };
   queue.writeBuffer = function (buffer: GPUBuffer, offset: number, data: ArrayBufferView | ArrayBufferLike, dataOffset?: number, size?: number): undefined {
     const args = arguments as unknown as Parameters<GPUQueue['writeBuffer']>;
     if (!events.transfer.active) return raw.writeBuffer.apply(queue, args);

@@ -161,11 +161,29 @@ describe('events of an instrumented device', function () {
     expect(seen[0].metadata).to.include({ device: 'test-gpu', reason: 'destroyed' });
   });
 
-  it('while nobody listens, encoders stay plain Dawn objects and no events are built', async function () {
-    const encoder = gpu.device.createCommandEncoder();
-    expect(Object.hasOwn(encoder, 'finish')).to.equal(false);
-    record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
-    expect(Object.hasOwn(gpu.device.createCommandEncoder(), 'finish')).to.equal(true);
+  it('work encoded while nobody listens is not recorded: a listener attached before submit sees no dispatch', async function () {
+    const kernel = await backend.kernel('vector_add', VECTOR_ADD_WGSL);
+    const bufs = [backend.buffer(4 * N), backend.buffer(4 * N), backend.buffer(4 * N), uniform(backend, [N])];
+    const device = gpu.device;
+    const encode = () => {
+      const encoder = device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(kernel.pipeline);
+      pass.setBindGroup(0, device.createBindGroup({ layout: kernel.pipeline.getBindGroupLayout(0), entries: bufs.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+      pass.dispatchWorkgroups(N / 256);
+      pass.end();
+      return encoder.finish();
+    };
+    const quiet = encode();
+    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const observed = encode();
+    // quiet goes first: had it been recorded, its stop could not come after observed's.
+    device.queue.submit([quiet]);
+    device.queue.submit([observed]);
+    await device.queue.onSubmittedWorkDone();
+    await until(() => seen.length >= 1, "the observed dispatch's stop");
+    expect(seen).to.have.length(1);
+    expect(seen[0].metadata.kernel).to.equal('vector_add');
   });
 
   it('instrumenting the same device twice is refused with a clear error', async function () {
