@@ -126,6 +126,16 @@ describe('StatsdReporter when the server fails', function () {
     expect(events[0]).to.deep.equal({ m: { count: 1 }, error: true });
   });
 
+  it('reports a missing unix-dgram through onError when uds is asked for, and never throws', async () => {
+    const bus = new Telemetry();
+    const errors: string[] = [];
+    const reporter = new StatsdReporter(bus, { metrics: [counter('uds.x.count', { eventName: ['uds'] })], protocol: 'uds', host: '/nonexistent/statsd.sock', onError: (e) => errors.push(e.message) });
+    expect(() => bus.emit(['uds'], {})).to.not.throw();
+    await reporter.close();
+    expect(errors.some((m) => m.includes('unix_dgram'))).to.equal(true);
+    expect(reporter.errors).to.equal(errors.length);
+  });
+
   it('close() is idempotent and detaches every handler', async () => {
     const bus = new Telemetry();
     const reporter = new StatsdReporter(bus, { metrics: [counter('idem.a.count'), counter('idem.b.count')], port: await freePort() });
