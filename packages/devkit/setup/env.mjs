@@ -18,6 +18,11 @@ export function projectEnv(base = process.env) {
   if (!existsSync(xdg)) mkdirSync(xdg, { recursive: true, mode: 0o700 });
   env.XDG_RUNTIME_DIR ??= xdg;
   env.MESA_SHADER_CACHE_DIR ??= join(cacheDir, 'mesa-shader-cache');
-  if (existsSync(icdFile) && env.VK_ICD_FILENAMES === undefined) env.VK_ICD_FILENAMES = icdFile;
+  // The lavapipe driver from the set-up (steps/10-lavapipe.mjs). VK_ADD_DRIVER_FILES adds it to
+  // the system's Vulkan drivers (VK_ICD_FILENAMES would replace them and hide a real GPU); a
+  // driver choice already in the environment is left alone.
+  if (existsSync(icdFile) && env.VK_ICD_FILENAMES === undefined && env.VK_DRIVER_FILES === undefined) {
+    env.VK_ADD_DRIVER_FILES ??= icdFile;
+  }
   return env;
 }
