@@ -1,15 +1,12 @@
 import { histogramStats, HistogramSeries, type Series, ValueSeries } from '@rx-telemetry/hdr/internal';
 import { formatNumber } from './escape.js';
 import { QUANTILE_LABELS, type Family } from './family.js';
+import type { Output } from './output.js';
 
 export type Format = 'text' | 'openmetrics';
 
-/**
- * Appends one family's samples to `parts`, one string per series: joining once at the end keeps
- * render linear in the series count (one growing string would be re-copied as it grows).
- * `labelsOf` gives a series' cached `a="x",b="y"` (may be '').
- */
-export function renderFamily(parts: string[], f: Family, format: Format, epoch: number, labelsOf: (s: Series, f: Family) => string, counts: number[]): void {
+/** Appends one family's samples to `parts`, one string per series. `labelsOf` gives a series' cached `a="x",b="y"` (may be ''). */
+export function renderFamily(parts: Output, f: Family, format: Format, epoch: number, labelsOf: (s: Series, f: Family) => string, counts: number[]): void {
   const om = format === 'openmetrics';
   parts.push(om ? f.omHeader : f.textHeader);
   let out: string;

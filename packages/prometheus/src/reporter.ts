@@ -4,6 +4,7 @@ import type { MetricState, Series } from '@rx-telemetry/hdr/internal';
 import { escapeHelp, escapeLabelValue } from './escape.js';
 import { family, type Family } from './family.js';
 import { labelName, metricName } from './names.js';
+import { Output } from './output.js';
 import { pushText, type PushOptions } from './push.js';
 import { renderFamily, type Format } from './render.js';
 import { serve, type Listening, type ListenOptions } from './server.js';
@@ -71,11 +72,11 @@ export class PrometheusReporter {
     const states = this.#aggregator._states();
     const epoch = this.#aggregator._epoch();
     const labelsOf = this.#labelsOf;
-    const parts: string[] = [];
+    const parts = new Output();
     for (const st of states) renderFamily(parts, this.#families.get(st) as Family, format, epoch, labelsOf, this.#counts);
     parts.push(this.#selfMetrics(states, format));
     if (format === 'openmetrics') parts.push('# EOF\n');
-    return parts.join('');
+    return parts.toString();
   }
 
   /**
