@@ -77,7 +77,10 @@ export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}):
       if ((flags & HAS_ERROR) !== 0) line.metadata = withSerializedErrors(line.metadata);
       let level: Level = chooseLevel(name, measurements, metadata);
       if (!LEVELS.has(level)) level = 'info';
-      (always || (flags & SENSITIVE) !== 0 ? redacting : plain)[level](line);
+      const target = always || (flags & SENSITIVE) !== 0 ? redacting : plain;
+      // A user's logger may filter the level out: only lines it writes count as written.
+      if (buffer === undefined && !target.isLevelEnabled(level)) return;
+      target[level](line);
       written++;
     } catch {
       // A value pino cannot serialize or a throwing level function: lose the line, not the emitter.
@@ -91,22 +94,23 @@ export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}):
     telemetry.events(pattern).subscribe(i === 0 ? log : (e) => (patterns.slice(0, i).some((p) => matches(e.name, p)) ? undefined : log(e))),
   );
 
-  let detached = false;
+  let closed: Promise<void> | undefined;
   const detach = (): void => {
-    if (detached) return;
-    detached = true;
+    if (closed !== undefined) return;
     for (const s of subscriptions) s.unsubscribe();
     unregister();
-    void buffer?.close();
+    closed = buffer === undefined ? Promise.resolve() : buffer.close();
   };
   const flush = async (): Promise<void> => {
     if (buffer !== undefined) return buffer.flush();
     const user = plain as Logger & { flush?: (cb?: (err?: Error) => void) => void };
     if (typeof user.flush === 'function') await new Promise<void>((resolve) => user.flush?.(() => resolve()));
   };
+  // Shutdown waits for the file to be closed too: nothing is left in flight when it resolves.
   const unregister = telemetry.onShutdown(async () => {
     detach();
     await flush();
+    await closed;
   });
 
   return {

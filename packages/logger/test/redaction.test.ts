@@ -62,4 +62,17 @@ describe('attachLogger redaction', () => {
     expect(line.metadata).to.deep.equal({ user: 'ann', cookie: '[Redacted]' });
     expect(log.stats()).to.deep.equal({ written: 1, dropped: 0 });
   });
+
+  it("counts only the lines a user's logger writes at its level", async () => {
+    const out: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (s: string) => void out.push(s) });
+    const log = attachLogger(bus, { logger });
+    bus.emit(['routine'], {});
+    expect(() => bus.span(['job'], {}, () => {
+      throw new Error('x');
+    })).to.throw();
+    await log.flush();
+    expect(out.map((l) => (JSON.parse(l) as { event: string }).event)).to.deep.equal(['job.exception']);
+    expect(log.stats()).to.deep.equal({ written: 1, dropped: 0 });
+  });
 });

@@ -19,13 +19,25 @@ export function sanitizeName(value: string): string {
   return UNSAFE.test(value) ? value.replace(UNSAFE_ALL, '_') : value;
 }
 
-/** A tag value, for a tag that stays a tag (DogStatsD, Telegraf). */
+/**
+ * A tag value, for a tag that stays a tag (DogStatsD, Telegraf).
+ *
+ * ```ts
+ * sanitizeTagValue('GET /a,b'); // 'GET_/a_b'
+ * ```
+ */
 export function sanitizeTagValue(value: string): string {
   if (value.length === 0) return '_';
   return UNSAFE.test(value) ? value.replace(UNSAFE_ALL, '_') : value;
 }
 
-/** A tag value that becomes one name segment (standard StatsD): also no `.`. */
+/**
+ * A tag value that becomes one name segment (standard StatsD): also no `.`.
+ *
+ * ```ts
+ * sanitizeSegment('web-1.eu'); // 'web-1_eu'
+ * ```
+ */
 export function sanitizeSegment(value: string): string {
   if (value.length === 0) return '_';
   return UNSAFE_SEGMENT.test(value) ? value.replace(UNSAFE_SEGMENT_ALL, '_') : value;
