@@ -1,0 +1,53 @@
+import type { Telemetry } from '@rx-telemetry/core';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { GC_EVENT } from './events.js';
+import type { Source } from './source.js';
+
+const KINDS = new Map<number, string>([
+  [constants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
+  [constants.NODE_PERFORMANCE_GC_MAJOR, 'major'],
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental'],
+  [constants.NODE_PERFORMANCE_GC_WEAKCB, 'weakcb'],
+]);
+
+interface Tally {
+  count: number;
+  /** ns */
+  duration: number;
+}
+
+/**
+ * `['vm','gc']` with metadata `{kind}`: how many collections of that kind ran since the previous
+ * poll and their total duration in ns. Kinds with no collection in the period emit nothing.
+ * GC entries reach the observer asynchronously, so a collection right before a poll may count
+ * in the next one.
+ */
+export function gcSource(telemetry: Telemetry): Source {
+  const event = telemetry.event(GC_EVENT);
+  const tallies = new Map<string, Tally>();
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) record(entry);
+  });
+  const record = (entry: PerformanceEntry): void => {
+    // `detail.kind` (Node >= 16); the types of Node 20 do not declare `detail` on every entry.
+    const kindId = ((entry as PerformanceEntry & { detail?: { kind?: number } | null }).detail ?? undefined)?.kind;
+    const kind = (kindId === undefined ? undefined : KINDS.get(kindId)) ?? 'unknown';
+    let tally = tallies.get(kind);
+    if (tally === undefined) tallies.set(kind, (tally = { count: 0, duration: 0 }));
+    tally.count++;
+    tally.duration += Math.round(entry.duration * 1e6);
+  };
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    name: 'gc',
+    poll() {
+      if (event.active) {
+        for (const [kind, { count, duration }] of tallies) if (count > 0) event.emit({ count, duration }, { kind });
+      }
+      tallies.clear();
+    },
+    stop() {
+      observer.disconnect();
+    },
+  };
+}

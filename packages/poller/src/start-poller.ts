@@ -1,0 +1,132 @@
+import type { Telemetry } from '@rx-telemetry/core';
+import { performance } from 'node:perf_hooks';
+import { cpuSource } from './cpu.js';
+import { customSource, type CustomMeasurement } from './custom.js';
+import { eventLoopSource } from './event-loop.js';
+import { POLLER_FAILURE_EVENT } from './events.js';
+import { gcSource } from './gc.js';
+import { memorySource } from './memory.js';
+import { nvidiaSmiSource, type NvidiaSmiOptions } from './nvidia-smi.js';
+import { SourceUnavailable, type Source } from './source.js';
+
+export type BuiltinMeasurement = 'memory' | 'cpu' | 'event_loop' | 'gc' | 'gpu';
+export type PollerMeasurement = BuiltinMeasurement | CustomMeasurement;
+
+export const BUILTIN_MEASUREMENTS: readonly BuiltinMeasurement[] = Object.freeze(['memory', 'cpu', 'event_loop', 'gc', 'gpu']);
+
+export interface PollerOptions {
+  /** Milliseconds between polls. The first poll runs one period after the start. */
+  readonly periodMs: number;
+  /** What to poll. Default: every built-in (`BUILTIN_MEASUREMENTS`). */
+  readonly measurements?: readonly PollerMeasurement[];
+  /** Sampling interval of the event-loop delay monitor, ms. Default 10. */
+  readonly eventLoopResolutionMs?: number;
+  /** Where nvidia-smi is and how long it may take. */
+  readonly nvidiaSmi?: NvidiaSmiOptions;
+}
+
+export interface Poller {
+  /** Polls every measurement now; resolves when all of them (nvidia-smi included) are done. */
+  poll(): Promise<void>;
+  /** Names of the measurements still polled (failed and unavailable ones are dropped). */
+  measurements(): string[];
+  /** Stops the timer and releases observers, histograms and running nvidia-smi. Idempotent. */
+  stop(): void;
+}
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Emits VM (and NVIDIA GPU) measurements every `periodMs`, like Elixir's telemetry_poller:
+ * `['vm','memory']`, `['vm','cpu']`, `['vm','event_loop']`, `['vm','gc']`, `['gpu','nvidia']`, plus
+ * your own. A measurement that throws is dropped and reported once as
+ * `['telemetry','poller','failure']`; the timer is unref'd and never keeps the process alive.
+ *
+ * ```ts
+ * const poller = startPoller(telemetry, {
+ *   periodMs: 5_000,
+ *   measurements: ['memory', 'cpu', { event: ['app', 'queue'], measure: () => ({ length: queue.length }) }],
+ * });
+ * telemetry.attach('rss', ['vm', 'memory'], (_e, m) => console.log(m.rss));
+ * // later
+ * poller.stop();
+ * ```
+ */
+export function startPoller(telemetry: Telemetry, options: PollerOptions): Poller {
+  if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.event !== 'function') {
+    throw new TypeError('startPoller: telemetry must be a Telemetry instance');
+  }
+  if (options === null || typeof options !== 'object') throw new TypeError('startPoller: options must be an object with periodMs');
+  const { periodMs } = options;
+  if (typeof periodMs !== 'number' || !(periodMs > 0) || periodMs > MAX_TIMER_MS) {
+    throw new TypeError(`startPoller: periodMs must be a positive number of milliseconds up to ${MAX_TIMER_MS}, got ${String(periodMs)}`);
+  }
+  const resolution = options.eventLoopResolutionMs ?? 10;
+  if (typeof resolution !== 'number' || !Number.isInteger(resolution) || resolution < 1) {
+    throw new TypeError(`startPoller: eventLoopResolutionMs must be an integer >= 1, got ${String(resolution)}`);
+  }
+  const wanted = options.measurements ?? BUILTIN_MEASUREMENTS;
+  if (!Array.isArray(wanted)) throw new TypeError('startPoller: measurements must be an array');
+  checkMeasurements(wanted);
+
+  let sources: Source[] = wanted.map((m, i) => {
+    switch (m) {
+      case 'memory': return memorySource(telemetry);
+      case 'cpu': return cpuSource(telemetry);
+      case 'event_loop': return eventLoopSource(telemetry, resolution);
+      case 'gc': return gcSource(telemetry);
+      case 'gpu': return nvidiaSmiSource(telemetry, options.nvidiaSmi);
+      default: return customSource(telemetry, m, i);
+    }
+  });
+  let stopped = false;
+
+  const drop = (source: Source, error: unknown): void => {
+    sources = sources.filter((s) => s !== source);
+    source.stop?.();
+    if (error instanceof SourceUnavailable || stopped) return;
+    const at = performance.now();
+    telemetry.emit(
+      POLLER_FAILURE_EVENT,
+      { monotonicTime: Math.round(at * 1e6), systemTime: Math.round(performance.timeOrigin + at) },
+      { measurement: source.name, error, stacktrace: error instanceof Error ? error.stack ?? String(error) : String(error) },
+    );
+  };
+
+  const poll = async (): Promise<void> => {
+    if (stopped) return;
+    const pending: Promise<void>[] = [];
+    for (const source of sources) {
+      try {
+        const result = source.poll();
+        if (result instanceof Promise) pending.push(result.catch((error: unknown) => drop(source, error)));
+      } catch (error) {
+        drop(source, error);
+      }
+    }
+    if (pending.length !== 0) await Promise.all(pending);
+  };
+
+  const timer = setInterval(() => void poll(), periodMs);
+  timer.unref();
+
+  return {
+    poll,
+    measurements: () => sources.map((s) => s.name),
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      for (const source of sources) source.stop?.();
+      sources = [];
+    },
+  };
+}
+
+function checkMeasurements(wanted: readonly PollerMeasurement[]): void {
+  wanted.forEach((m, i) => {
+    if (typeof m === 'string' && !(BUILTIN_MEASUREMENTS as readonly string[]).includes(m)) {
+      throw new TypeError(`startPoller: unknown measurement ${JSON.stringify(m)} at measurements[${i}]; built-ins are ${BUILTIN_MEASUREMENTS.join(', ')}`);
+    }
+  });
+}

@@ -1,0 +1,57 @@
+import { Telemetry } from '@rx-telemetry/core';
+import { expect } from 'chai';
+import { setTimeout as delay } from 'node:timers/promises';
+import { EVENT_LOOP_EVENT, startPoller, type Poller } from '../src/index.js';
+import { record, type Recorded } from './record.js';
+
+function blockFor(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
+/** Polls until an event_loop event arrives (the monitor samples on its own timer). */
+async function pollUntilEvent(poller: Poller, got: Recorded[]): Promise<Recorded> {
+  while (got.length === 0) {
+    await delay(2);
+    await poller.poll();
+  }
+  return got[0];
+}
+
+describe('poller: vm.event_loop', () => {
+  it('reports a blocked event loop in p99 and max, in ns', async () => {
+    const t = new Telemetry();
+    const got = record(t, EVENT_LOOP_EVENT);
+    const poller = startPoller(t, { periodMs: 60_000, measurements: ['event_loop'], eventLoopResolutionMs: 1 });
+    await delay(5);
+    blockFor(40);
+    const { measurements } = await pollUntilEvent(poller, got);
+    poller.stop();
+    expect(Object.keys(measurements).sort()).to.deep.equal(['max', 'p50', 'p99']);
+    expect(measurements.max).to.be.at.least(35e6);
+    expect(measurements.p99).to.be.at.most(measurements.max);
+    expect(measurements.p50).to.be.at.most(measurements.p99);
+  });
+
+  it('starts each period afresh', async () => {
+    const t = new Telemetry();
+    const got = record(t, EVENT_LOOP_EVENT);
+    const poller = startPoller(t, { periodMs: 60_000, measurements: ['event_loop'], eventLoopResolutionMs: 1 });
+    await delay(5);
+    blockFor(40);
+    await pollUntilEvent(poller, got);
+    got.length = 0;
+    const { measurements } = await pollUntilEvent(poller, got);
+    poller.stop();
+    expect(measurements.max).to.be.below(35e6);
+  });
+
+  it('emits nothing for a period without a sample', async () => {
+    const t = new Telemetry();
+    const got = record(t, EVENT_LOOP_EVENT);
+    const poller = startPoller(t, { periodMs: 60_000, measurements: ['event_loop'], eventLoopResolutionMs: 1000 });
+    await poller.poll();
+    poller.stop();
+    expect(got).to.have.length(0);
+  });
+});

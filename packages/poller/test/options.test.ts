@@ -1,0 +1,32 @@
+import { Telemetry } from '@rx-telemetry/core';
+import { expect } from 'chai';
+import { startPoller, type PollerMeasurement, type PollerOptions } from '../src/index.js';
+
+describe('poller: options', () => {
+  const bad: [string, PollerOptions, RegExp][] = [
+    ['a missing periodMs', {} as PollerOptions, /periodMs must be a positive number/],
+    ['periodMs 0', { periodMs: 0 }, /periodMs must be a positive number.*got 0/],
+    ['periodMs NaN', { periodMs: NaN }, /got NaN/],
+    ['a periodMs beyond what timers can wait', { periodMs: 3e9 }, /up to 2147483647/],
+    ['an unknown built-in', { periodMs: 1000, measurements: ['disk' as PollerMeasurement] }, /unknown measurement "disk" at measurements\[0\]; built-ins are memory, cpu, event_loop, gc, gpu/],
+    ['a custom measurement without an event', { periodMs: 1000, measurements: [{ measure: () => ({}) } as unknown as PollerMeasurement] }, /measurements\[0\] must be a built-in name, a function, or/],
+    ['measurements that is not an array', { periodMs: 1000, measurements: 'memory' as unknown as PollerMeasurement[] }, /measurements must be an array/],
+    ['a fractional eventLoopResolutionMs', { periodMs: 1000, eventLoopResolutionMs: 0.5 }, /eventLoopResolutionMs must be an integer >= 1/],
+  ];
+  for (const [what, options, message] of bad) {
+    it(`throws a TypeError for ${what}`, () => {
+      expect(() => startPoller(new Telemetry(), options)).to.throw(TypeError, message);
+    });
+  }
+
+  it('throws a TypeError for something that is not a Telemetry', () => {
+    expect(() => startPoller({} as Telemetry, { periodMs: 1000 })).to.throw(TypeError, /telemetry must be a Telemetry instance/);
+  });
+
+  it('polls every built-in by default', () => {
+    const poller = startPoller(new Telemetry(), { periodMs: 1000 });
+    const names = poller.measurements();
+    poller.stop();
+    expect(names).to.deep.equal(['memory', 'cpu', 'event_loop', 'gc', 'gpu']);
+  });
+});
