@@ -41,6 +41,10 @@ describe('metric definitions', () => {
     expect([d.valueOf({ duration: 2_500_000 }, {}), d.unit]).to.deep.equal([2.5, 'millisecond']);
   });
 
+  it('convert down to the nearest decimal (1000123 ns is exactly 1.000123 ms)', () => {
+    expect(summary('a.b.t', { unit: { from: 'nanosecond', to: 'millisecond' } }).valueOf({ t: 1_000_123 }, {})).to.equal(1.000123);
+  });
+
   it('convert bytes to megabytes (SI)', () => {
     expect(sum('a.b.bytes', { unit: { from: 'byte', to: 'megabyte' } }).valueOf({ bytes: 3_000_000 }, {})).to.equal(3);
   });

@@ -67,6 +67,9 @@ class Definition implements MetricDefinition {
   readonly #measure: MeasurementFn | undefined;
   readonly #keep: EventPredicate | undefined;
   readonly #tagValues: ((metadata: Metadata) => Readonly<Record<string, unknown>>) | undefined;
+  // Down-conversions divide by an exact integer (1e6 for ns -> ms): 1000123 ns gives 1.000123,
+  // where multiplying by the inexact 1e-6 gives 1.0001229999999999.
+  readonly #divisor: number;
 
   constructor(
     readonly type: MetricType,
@@ -85,6 +88,8 @@ class Definition implements MetricDefinition {
     this.#measure = typeof measurement === 'function' ? measurement : undefined;
     this.#keep = keep;
     this.#tagValues = tagValues;
+    const inverse = Math.round(1 / scale);
+    this.#divisor = scale < 1 && Math.abs(inverse * scale - 1) < 1e-12 ? inverse : 0;
     Object.freeze(this);
   }
 
@@ -96,7 +101,8 @@ class Definition implements MetricDefinition {
     if (this.type === 'counter') return 1;
     const raw = this.#measure !== undefined ? this.#measure(measurements, metadata) : measurements[this.measurement as string];
     if (typeof raw !== 'number' || !Number.isFinite(raw)) return undefined;
-    return this.scale === 1 ? raw : raw * this.scale;
+    if (this.scale === 1) return raw;
+    return this.#divisor !== 0 ? raw / this.#divisor : raw * this.scale;
   }
 
   tagValuesOf(metadata: Metadata): string[] | undefined {
