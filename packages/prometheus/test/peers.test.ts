@@ -2,6 +2,8 @@ import { counter, distribution, lastValue, sum, summary, Telemetry } from '@rx-t
 import { startPrometheus, startPushgateway, type PrometheusPeer, type PushgatewayPeer } from '@rx-telemetry/devkit/prometheus';
 import { Aggregator } from '@rx-telemetry/hdr';
 import { expect } from 'chai';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { PrometheusReporter, type Listening } from '../src/index.js';
 import { pushText } from '../src/push.js';
 
@@ -111,6 +113,28 @@ describe('against a real Prometheus and Pushgateway', function () {
       const [r] = await prometheus.waitFor(`histogram_quantile(0.99, http_request_stop_duration_seconds_bucket{job="app",route="${route}"})`, (x) => x.length === 1);
       const q = Number(r.value[1]);
       expect(q, `${route}: p99 ${p99} in (${lower}, ${upper}], Prometheus says ${q}`).to.be.within(lower, upper);
+    }
+  });
+
+  it("answers every query of grafana/rx-telemetry.json with series from our metrics", async () => {
+    const dashboard = JSON.parse(await readFile(fileURLToPath(new URL('../../../../grafana/rx-telemetry.json', import.meta.url)), 'utf8')) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    const vars: Record<string, string> = {
+      histogram: 'http_request_stop_duration_seconds',
+      counter: 'http_request_stop_count_total',
+      summary: 'http_request_stop_latency_seconds',
+      by: 'route',
+      job: 'app',
+      __rate_interval: '1m',
+    };
+    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
+    expect(exprs.length).to.be.at.least(6);
+    for (const expr of exprs) {
+      const promql = expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (_m, a: string | undefined, b: string | undefined) => vars[(a ?? b) as string]);
+      expect(promql, expr).not.to.contain('$');
+      const result = await prometheus.waitFor(promql, (r) => r.length > 0);
+      expect(result.length, promql).to.be.greaterThan(0);
     }
   });
 
