@@ -9,14 +9,15 @@
 // backend, and in CI the WebGPU tests fail loudly if no adapter works at all.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { icdFile } from '../env.mjs';
 
 const SUITE = 'bookworm-backports';
 const PACKAGE = 'mesa-vulkan-drivers';
 
-export default async function lavapipe({ root, step, output }) {
-  const dir = join(root, '.cache', 'lavapipe');
+export default async function lavapipe({ step, output }) {
+  // env.mjs owns the location (it exports the ICD path the project environment uses).
+  const dir = dirname(icdFile);
   if (icdReady()) return;
   try {
     ensureLoader(step);
