@@ -73,7 +73,10 @@ export class ComputeBackend {
   upload(data: ArrayBufferView, usage: number = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, label?: string): GPUBuffer {
     if (!ArrayBuffer.isView(data)) throw new TypeError('upload: data must be a TypedArray or DataView');
     const buffer = this.buffer(data.byteLength, usage, label);
-    this.device.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    // writeBuffer wants a multiple of 4 bytes; the buffer is already rounded up.
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const source = bytes.byteLength % 4 === 0 ? bytes : padded(bytes);
+    this.device.device.queue.writeBuffer(buffer, 0, source.buffer, source.byteOffset, source.byteLength);
     return buffer;
   }
 
@@ -84,7 +87,15 @@ export class ComputeBackend {
   }
 
   /** Copies `bytes` (default: all) of `buffer` back to the host. */
-  async read(buffer: GPUBuffer, bytes: number = buffer.size): Promise<ArrayBuffer> {
+  read(buffer: GPUBuffer, bytes: number = buffer.size): Promise<ArrayBuffer> {
+    if ((buffer.usage & BufferUsage.COPY_SRC) === 0) throw new TypeError('read: the buffer needs COPY_SRC usage to be read back');
+    if (!Number.isInteger(bytes) || bytes <= 0 || bytes > buffer.size) {
+      throw new RangeError(`read: bytes must be an integer in [1, ${buffer.size}], got ${bytes}`);
+    }
+    return this.#read(buffer, bytes);
+  }
+
+  async #read(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     const device = this.device.device;
     const size = Math.ceil(bytes / 4) * 4;
     const staging = device.createBuffer({ size, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST, label: 'rx-telemetry readback' });
@@ -113,4 +124,10 @@ export class ComputeBackend {
     }
     return grid;
   }
+}
+
+function padded(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil(bytes.byteLength / 4) * 4);
+  out.set(bytes);
+  return out;
 }

@@ -38,6 +38,18 @@ describe('events of an instrumented device', function () {
     expect(stop.measurements.bandwidthBytesPerSecond).to.be.closeTo(12 * stop.measurements.opsPerSecond!, 1e-3 * stop.measurements.bandwidthBytesPerSecond!);
   });
 
+  it("a dispatch inside a core span carries that span's id as parentSpanId", async function () {
+    const seen = record(telemetry, 'd', [
+      ['job', 'start'],
+      ['compute', 'kernel', 'dispatch', 'start'],
+    ]);
+    await telemetry.span(['job'], {}, () => addKernelRun());
+    const job = seen.find((e) => e.name === 'job.start')!;
+    const dispatch = seen.find((e) => e.name === 'compute.kernel.dispatch.start')!;
+    expect(dispatch.metadata.parentSpanId).to.equal(job.metadata.spanId);
+    expect(dispatch.metadata.spanId).to.not.equal(job.metadata.spanId);
+  });
+
   it('gpuDuration from timestamp queries is positive and never exceeds the CPU-side duration', async function () {
     if (!gpu.timestamps) this.skip();
     const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
@@ -189,6 +201,17 @@ describe('events of an instrumented device', function () {
   it('instrumenting the same device twice is refused with a clear error', async function () {
     const { instrument } = await import('../src/index.js');
     expect(() => instrument(telemetry, gpu.device)).to.throw(/already instrumented/);
+  });
+
+  it('upload() pads data whose size is not a multiple of 4 bytes and read() returns it', async function () {
+    const data = Uint8Array.of(1, 2, 3, 4, 5, 6, 7);
+    const buf = backend.upload(data);
+    expect(Array.from(new Uint8Array(await backend.read(buf, 7)))).to.deep.equal(Array.from(data));
+  });
+
+  it('read() refuses a buffer without COPY_SRC usage with a clear error', async function () {
+    const buf = backend.buffer(16, BufferUsage.STORAGE);
+    expect(() => backend.read(buf)).to.throw(TypeError, /COPY_SRC/);
   });
 
   it('run() rejects workgroup counts outside the device limit with a RangeError', async function () {
