@@ -5,13 +5,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { root } from '../src/repo-root.js';
 
-// Docs that run: the first ```ts block of every package README is transpiled and executed
+// Docs that run: the first ```ts (or ```js) block of every package README is transpiled and executed
 // inside that package (so its own name and its dependencies resolve as a user's would).
 const require = createRequire(import.meta.url);
 const ts = require('typescript') as typeof import('typescript');
 
 function firstTsBlock(markdown: string): string | undefined {
-  return /```ts\n([\s\S]*?)```/.exec(markdown)?.[1];
+  return /```(?:ts|js|mjs)\n([\s\S]*?)```/.exec(markdown)?.[1];
 }
 
 const packagesDir = join(root, 'packages');
@@ -24,7 +24,7 @@ describe('package README examples', function () {
 
   for (const { name, code } of withExamples) {
     it(`@rx-telemetry/${name}: the README example runs`, () => {
-      expect(code, `packages/${name}/README.md has no \`\`\`ts example`).to.be.a('string');
+      expect(code, `packages/${name}/README.md has no \`\`\`ts or \`\`\`js example`).to.be.a('string');
       const js = ts.transpileModule(code as string, {
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
       }).outputText;
