@@ -3,7 +3,7 @@ import { categorize } from './category.js';
 import type { CommandRecord, DispatchInfo } from './command-record.js';
 import type { DeviceEvents } from './device-events.js';
 import { MemoryTracker } from './memory-tracker.js';
-import { getState, setState } from './object-state.js';
+import { commandState, pipelineName, setCommandState, setPipelineName } from './object-state.js';
 import { rawCopy } from './patch-encoder.js';
 import { ns, type SpanToken } from './span-events.js';
 import { TimestampPool } from './timestamp-pool.js';
@@ -72,11 +72,11 @@ export class DeviceProbe {
   }
 
   kernelName(pipeline: GPUComputePipeline): string {
-    return getState<string>(pipeline) ?? (pipeline.label || 'unknown');
+    return pipelineName(pipeline) ?? (pipeline.label || 'unknown');
   }
 
   nameKernel(pipeline: GPUComputePipeline, name: string): void {
-    setState(pipeline, name);
+    setPipelineName(pipeline, name);
   }
 
   /** queue.submit for command buffers that may carry records. */
@@ -84,9 +84,9 @@ export class DeviceProbe {
     const list = Array.isArray(commandBuffers) ? (commandBuffers as GPUCommandBuffer[]) : [...commandBuffers];
     let recs: CommandRecord[] | undefined;
     for (const cb of list) {
-      const rec = getState<CommandRecord>(cb);
+      const rec = commandState<CommandRecord>(cb);
       if (rec === undefined) continue;
-      setState(cb, undefined);
+      setCommandState(cb, undefined);
       this.pending--;
       (recs ??= []).push(rec);
     }

@@ -1,6 +1,6 @@
 import { newRecord, type CommandRecord } from './command-record.js';
 import type { DeviceProbe } from './device-probe.js';
-import { getState, setState } from './object-state.js';
+import { encoderState, passState, setCommandState, setEncoderState, setPassState } from './object-state.js';
 
 interface EncoderState {
   readonly rec: CommandRecord;
@@ -17,15 +17,6 @@ interface PassState {
 // The methods are wrapped once on the prototypes rather than per object (fewer closures and
 // property writes on every encoder); per-object state lives in one property (object-state.ts).
 // An encoder that is not tracked costs one property miss per wrapped call.
-const encoders = {
-  get: (e: GPUCommandEncoder) => getState<EncoderState>(e),
-  set: (e: GPUCommandEncoder, s: EncoderState) => setState(e, s),
-  delete: (e: GPUCommandEncoder) => setState(e, undefined),
-};
-const passes = {
-  get: (p: GPUComputePassEncoder) => getState<PassState>(p),
-  set: (p: GPUComputePassEncoder, s: PassState) => setState(p, s),
-};
 const patched = new WeakSet<object>();
 const originalCopy = new WeakMap<object, GPUCommandEncoder['copyBufferToBuffer']>();
 
@@ -37,7 +28,7 @@ const originalCopy = new WeakMap<object, GPUCommandEncoder['copyBufferToBuffer']
 export function trackEncoder(encoder: GPUCommandEncoder, probe: DeviceProbe): void {
   const proto = Object.getPrototypeOf(encoder) as GPUCommandEncoder;
   if (!patched.has(proto)) patchEncoderPrototype(proto);
-  encoders.set(encoder, { rec: newRecord(), probe });
+  setEncoderState<EncoderState>(encoder, { rec: newRecord(), probe });
 }
 
 /** copyBufferToBuffer as Dawn defines it, for copies that must not count as the user's transfers. */
@@ -53,7 +44,7 @@ function patchEncoderPrototype(proto: GPUCommandEncoder): void {
   const finish = proto.finish;
   originalCopy.set(proto, copy);
   proto.beginComputePass = function (this: GPUCommandEncoder, descriptor?: GPUComputePassDescriptor): GPUComputePassEncoder {
-    const state = encoders.get(this);
+    const state = encoderState<EncoderState>(this);
     if (state === undefined) return begin.call(this, descriptor);
     const { rec, probe } = state;
     let timed = -1;
@@ -71,20 +62,19 @@ function patchEncoderPrototype(proto: GPUCommandEncoder): void {
     if (!patched.has(passProto)) patchPassPrototype(passProto);
     rec.passSlot.push(timed);
     rec.passDispatches.push(0);
-    passes.set(pass, { rec, index: rec.passSlot.length - 1, probe, kernel: 'unknown' });
+    setPassState<PassState>(pass, { rec, index: rec.passSlot.length - 1, probe, kernel: 'unknown' });
     return pass;
   };
   proto.copyBufferToBuffer = function (this: GPUCommandEncoder): undefined {
-    const state = encoders.get(this);
-    // eslint-disable-next-line prefer-rest-params
+    const state = encoderState<EncoderState>(this);
     const args = arguments as unknown as unknown[];
     if (state !== undefined) state.rec.copies.push(copySize(args));
     return (copy as (...a: unknown[]) => undefined).apply(this, args);
   } as GPUCommandEncoder['copyBufferToBuffer'];
   proto.finish = function (this: GPUCommandEncoder, descriptor?: GPUCommandBufferDescriptor): GPUCommandBuffer {
-    const state = encoders.get(this);
+    const state = encoderState<EncoderState>(this);
     if (state === undefined) return finish.call(this, descriptor);
-    encoders.delete(this);
+    setEncoderState(this, undefined);
     const { rec, probe } = state;
     const slot = rec.slot;
     if (slot !== undefined) {
@@ -95,7 +85,7 @@ function patchEncoderPrototype(proto: GPUCommandEncoder): void {
     }
     const cb = finish.call(this, descriptor);
     if (rec.dispatches.length !== 0 || rec.copies.length !== 0 || rec.slot !== undefined) {
-      setState(cb, rec);
+      setCommandState(cb, rec);
       probe.pending++;
     }
     return cb;
@@ -108,19 +98,19 @@ function patchPassPrototype(proto: GPUComputePassEncoder): void {
   const dispatch = proto.dispatchWorkgroups;
   const dispatchIndirect = proto.dispatchWorkgroupsIndirect;
   proto.setPipeline = function (this: GPUComputePassEncoder, pipeline: GPUComputePipeline): undefined {
-    const state = passes.get(this);
+    const state = passState<PassState>(this);
     if (state !== undefined) state.kernel = state.probe.kernelName(pipeline);
     return setPipeline.call(this, pipeline);
   };
   proto.dispatchWorkgroups = function (this: GPUComputePassEncoder, x: number, y?: number, z?: number): undefined {
-    const state = passes.get(this);
+    const state = passState<PassState>(this);
     if (state === undefined) return dispatch.call(this, x, y, z);
     state.rec.dispatches.push({ kernel: state.kernel, workgroups: [x, y ?? 1, z ?? 1], pass: state.index });
     state.rec.passDispatches[state.index]++;
     return dispatch.call(this, x, y, z);
   };
   proto.dispatchWorkgroupsIndirect = function (this: GPUComputePassEncoder, buffer: GPUBuffer, offset: number): undefined {
-    const state = passes.get(this);
+    const state = passState<PassState>(this);
     if (state !== undefined) {
       state.rec.dispatches.push({ kernel: state.kernel, workgroups: undefined, pass: state.index });
       state.rec.passDispatches[state.index]++;
