@@ -1,14 +1,13 @@
 /**
- * Collects an exposition. Pieces are joined every `batch` pushes into one flat string of a
- * hundred KB or more, which V8 keeps in large-object space: a 10,000-series scrape then does not
- * copy hundreds of thousands of small strings through the young generation, and render time stays
- * linear in the series count.
+ * Collects an exposition. Pieces are joined every `batch` pushes into one flat string (tens of
+ * KB), so a 10,000-series scrape does not hold hundreds of thousands of small strings alive
+ * through young-generation collections, and render time stays close to linear in the series count.
  */
 export class Output {
   readonly #done: string[] = [];
   readonly #pending: string[] = [];
 
-  constructor(readonly batch = 128) {}
+  constructor(readonly batch = 1024) {}
 
   push(piece: string): void {
     this.#pending.push(piece);

@@ -5,61 +5,77 @@ import type { Output } from './output.js';
 
 export type Format = 'text' | 'openmetrics';
 
-/** Appends one family's samples to `parts`, one string per series. `labelsOf` gives a series' cached `a="x",b="y"` (may be ''). */
-export function renderFamily(parts: Output, f: Family, format: Format, epoch: number, labelsOf: (s: Series, f: Family) => string, counts: number[]): void {
-  const om = format === 'openmetrics';
-  parts.push(om ? f.omHeader : f.textHeader);
-  let out: string;
+/**
+ * Every sample's text up to its value (`name{labels} `), in render order, for one series. Built
+ * once per series and reporter: a scrape then pushes a cached flat prefix and a short number per
+ * sample, and joining flat strings is a copy, where joining freshly concatenated ones is not.
+ */
+export function samplePrefixes(f: Family, labels: string): string[] {
+  const lc = labels === '' ? '' : `${labels},`;
+  const lb = labels === '' ? ' ' : `{${labels}} `;
+  switch (f.type) {
+    case 'counter':
+    case 'gauge':
+      return [`${f.sample}${lb}`];
+    case 'histogram':
+      return [...f.le.map((le) => `${f.name}_bucket{${lc}${le}`), `${f.name}_bucket{${lc}le="+Inf"} `, `${f.name}_sum${lb}`, `${f.name}_count${lb}`];
+    case 'summary':
+      return [...QUANTILE_LABELS.map((q) => `${f.name}{${lc}quantile="${q}"} `), `${f.name}_sum${lb}`, `${f.name}_count${lb}`];
+  }
+}
+
+/** Appends one family's header and samples. `prefixesOf` gives a series' cached samplePrefixes. */
+export function renderFamily(out: Output, f: Family, format: Format, epoch: number, prefixesOf: (s: Series, f: Family) => readonly string[], counts: number[]): void {
+  out.push(format === 'openmetrics' ? f.omHeader : f.textHeader);
   const st = f.state;
   const all = st.all;
   const conv = f.conv;
   switch (f.type) {
     case 'counter':
     case 'gauge': {
-      const head = f.sample;
       for (let i = 0; i < all.length; i++) {
         const s = all[i] as ValueSeries;
-        const l = labelsOf(s, f);
-        parts.push(`${head}${l === '' ? ' ' : `{${l}} `}${formatNumber(conv === 1 ? s.value : s.value * conv)}\n`);
+        out.push(prefixesOf(s, f)[0]);
+        out.push(`${formatNumber(conv === 1 ? s.value : s.value * conv)}\n`);
       }
       return;
     }
     case 'histogram': {
-      const bucket = `${f.name}_bucket{`;
-      const sumHead = `${f.name}_sum`;
-      const countHead = `${f.name}_count`;
-      const le = f.le;
+      const n = f.le.length;
       for (let i = 0; i < all.length; i++) {
         const s = all[i] as HistogramSeries;
-        const l = labelsOf(s, f);
-        const lc = l === '' ? l : `${l},`;
+        const p = prefixesOf(s, f);
         st.bucketCounts(s, counts);
-        out = '';
-        for (let j = 0; j < le.length; j++) out += `${bucket}${lc}${le[j]}${counts[j]}\n`;
-        const lb = l === '' ? ' ' : `{${l}} `;
-        const count = s.count;
-        parts.push(`${out}${bucket}${lc}le="+Inf"} ${count}\n${sumHead}${lb}${formatNumber(s.sum * conv)}\n${countHead}${lb}${count}\n`);
+        for (let j = 0; j < n; j++) {
+          out.push(p[j]);
+          out.push(`${counts[j]}\n`);
+        }
+        const count = `${s.count}\n`;
+        out.push(p[n]);
+        out.push(count);
+        out.push(p[n + 1]);
+        out.push(`${formatNumber(s.sum * conv)}\n`);
+        out.push(p[n + 2]);
+        out.push(count);
       }
       return;
     }
     case 'summary': {
-      const head = `${f.name}{`;
-      const sumHead = `${f.name}_sum`;
-      const countHead = `${f.name}_count`;
       for (let i = 0; i < all.length; i++) {
         const s = all[i] as HistogramSeries;
-        const l = labelsOf(s, f);
-        const lc = l === '' ? l : `${l},`;
+        const p = prefixesOf(s, f);
         const w = s.windowView(epoch);
         const q = histogramStats(st.layout, w.chunks, w.count, w.sum, w.min, w.max, st.factor);
         const values = [q.p50, q.p90, q.p95, q.p99, q.p999];
-        out = '';
         for (let j = 0; j < values.length; j++) {
+          out.push(p[j]);
           // An empty window has no quantiles: NaN, as the Go client reports it.
-          out += `${head}${lc}quantile="${QUANTILE_LABELS[j]}"} ${q.count === 0 ? 'NaN' : formatNumber(values[j] * conv)}\n`;
+          out.push(q.count === 0 ? 'NaN\n' : `${formatNumber(values[j] * conv)}\n`);
         }
-        const lb = l === '' ? ' ' : `{${l}} `;
-        parts.push(`${out}${sumHead}${lb}${formatNumber(s.sum * conv)}\n${countHead}${lb}${s.count}\n`);
+        out.push(p[5]);
+        out.push(`${formatNumber(s.sum * conv)}\n`);
+        out.push(p[6]);
+        out.push(`${s.count}\n`);
       }
       return;
     }

@@ -6,7 +6,7 @@ import { family, type Family } from './family.js';
 import { labelName, metricName } from './names.js';
 import { Output } from './output.js';
 import { pushText, type PushOptions } from './push.js';
-import { renderFamily, type Format } from './render.js';
+import { renderFamily, samplePrefixes, type Format } from './render.js';
 import { serve, type Listening, type ListenOptions } from './server.js';
 import { writeAtomic } from './write-file.js';
 
@@ -39,7 +39,9 @@ export class PrometheusReporter {
   readonly #prefix: string;
   readonly #defaults: readonly (readonly [string, string])[];
   readonly #families = new Map<MetricState, Family>();
-  readonly #labels = new WeakMap<Series, string>();
+  // A Map, not a WeakMap: series live as long as their aggregator, and ephemeron tables of
+  // 10,000 entries slow down every major GC.
+  readonly #prefixes = new Map<Series, readonly string[]>();
   readonly #counts: number[] = [];
   readonly #servers = new Set<Listening>();
 
@@ -71,9 +73,9 @@ export class PrometheusReporter {
     if (format !== 'text' && format !== 'openmetrics') throw new TypeError(`render: format must be 'text' or 'openmetrics', got ${String(format)}`);
     const states = this.#aggregator._states();
     const epoch = this.#aggregator._epoch();
-    const labelsOf = this.#labelsOf;
+    const prefixesOf = this.#prefixesOf;
     const parts = new Output();
-    for (const st of states) renderFamily(parts, this.#families.get(st) as Family, format, epoch, labelsOf, this.#counts);
+    for (const st of states) renderFamily(parts, this.#families.get(st) as Family, format, epoch, prefixesOf, this.#counts);
     parts.push(this.#selfMetrics(states, format));
     if (format === 'openmetrics') parts.push('# EOF\n');
     return parts.toString();
@@ -116,23 +118,22 @@ export class PrometheusReporter {
     await writeAtomic(path, this.render('text'));
   }
 
-  // Label strings are built once per series and reporter, then reused by every scrape.
-  readonly #labelsOf = (s: Series, f: Family): string => {
-    let l = this.#labels.get(s);
-    if (l !== undefined) return l;
+  // Sample prefixes are built once per series and reporter, then reused by every scrape.
+  readonly #prefixesOf = (s: Series, f: Family): readonly string[] => {
+    const cached = this.#prefixes.get(s);
+    if (cached !== undefined) return cached;
     const pairs: string[] = [];
     const own = new Set<string>();
-    const keys = Object.keys(s.tags);
-    for (const k of keys) {
+    for (const k of Object.keys(s.tags)) {
       const i = f.state.tags.indexOf(k);
       const name = i === -1 ? labelName(k) : f.labels[i];
       own.add(name);
       pairs.push(`${name}="${escapeLabelValue(s.tags[k])}"`);
     }
     const defaults = this.#defaults.filter(([k]) => !own.has(k)).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
-    l = [...defaults, ...pairs].join(',');
-    this.#labels.set(s, l);
-    return l;
+    const prefixes = samplePrefixes(f, [...defaults, ...pairs].join(','));
+    this.#prefixes.set(s, prefixes);
+    return prefixes;
   };
 
   #selfMetrics(states: readonly MetricState[], format: Format): string {
