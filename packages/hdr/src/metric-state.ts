@@ -35,6 +35,8 @@ export class MetricState {
   readonly boundIndex: Int32Array | undefined;
   readonly #key: string | undefined;
   readonly #scale: number;
+  // As the core's valueOf: a down-conversion divides by the exact integer (1000123 ns -> 1.000123 ms).
+  readonly #divisor: number;
   readonly #filtered: boolean;
   readonly #tagFn: boolean;
   readonly #find: (metadata: Metadata) => Series | undefined;
@@ -60,6 +62,8 @@ export class MetricState {
     this.factor = internalFactor(def.unit);
     this.#key = def.measurement;
     this.#scale = def.scale;
+    const inverse = Math.round(1 / def.scale);
+    this.#divisor = def.scale < 1 && Math.abs(inverse * def.scale - 1) < 1e-12 ? inverse : 0;
     this.#filtered = hasFilter;
     this.#tagFn = hasTagFn;
     this.buckets = bucketsOf(def);
@@ -101,7 +105,7 @@ export class MetricState {
           this.dropped++;
           return;
         }
-        v = k !== undefined && this.#scale !== 1 ? raw * this.#scale : raw;
+        v = k === undefined || this.#scale === 1 ? raw : this.#divisor !== 0 ? raw / this.#divisor : raw * this.#scale;
       }
       const s = this.#find(metadata);
       if (s === undefined) {

@@ -67,6 +67,13 @@ describe('Aggregator', () => {
     expect(t.p999).to.equal(Math.min(1, h.getValueAtPercentile(99.9) / 1e9));
   });
 
+  it('converts units exactly as the definition does', () => {
+    const def = sum('http.request.stop.duration', { unit: { from: 'nanosecond', to: 'millisecond' } });
+    agg = new Aggregator(telemetry, { metrics: [def] });
+    telemetry.emit(EVENT, { duration: 1_000_123 });
+    expect(metric(agg, 'http.request.stop.duration').series[0].value).to.equal(def.valueOf({ duration: 1_000_123 }, {}));
+  });
+
   it('keeps the precision of values below 1 in the metric unit', () => {
     agg = new Aggregator(telemetry, { metrics: [distribution('http.request.stop.duration', { unit: 'second' }), summary('http.request.stop.ratio')] });
     telemetry.emit(EVENT, { duration: 0.00042, ratio: 0.25 });

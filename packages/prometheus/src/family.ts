@@ -16,6 +16,8 @@ export interface Family {
   readonly sample: string;
   /** Multiplier into the base unit (seconds, bytes). */
   readonly conv: number;
+  /** The exact integer divisor when `conv` is a down-conversion (1/1000 for ms -> s), else 0. */
+  readonly div: number;
   readonly textHeader: string;
   readonly omHeader: string;
   /** Label names in tag order. */
@@ -43,6 +45,8 @@ export function family(state: MetricState, prefix: string, reserved: ReadonlySet
   if (type === 'counter' && name.endsWith('_total')) name = name.slice(0, -'_total'.length);
   const sample = type === 'counter' ? `${name}_total` : name;
   const conv = def.unit === undefined || def.type === 'counter' ? 1 : conversionFactor(def.unit, baseUnit(def.unit));
+  const inverse = Math.round(1 / conv);
+  const div = conv < 1 && Math.abs(inverse * conv - 1) < 1e-12 ? inverse : 0;
   const labels = def.tags.map(labelName);
   const seen = new Set<string>();
   for (const l of labels) {
@@ -57,6 +61,11 @@ export function family(state: MetricState, prefix: string, reserved: ReadonlySet
   const textHeader = `# HELP ${sample} ${escapeHelp(help, false)}\n# TYPE ${sample} ${type}\n`;
   const omUnit = unit !== undefined && name.endsWith(`_${unit}`) ? `# UNIT ${name} ${unit}\n` : '';
   const omHeader = `# TYPE ${name} ${type}\n${omUnit}# HELP ${name} ${escapeHelp(help, true)}\n`;
-  const le = (state.buckets ?? []).map((b) => `le="${formatNumber(Number((b * conv).toPrecision(15)))}"} `);
-  return { state, type, name, sample, conv, textHeader, omHeader, labels, le };
+  const le = (state.buckets ?? []).map((b) => `le="${formatNumber(Number((div !== 0 ? b / div : b * conv).toPrecision(15)))}"} `);
+  return { state, type, name, sample, conv, div, textHeader, omHeader, labels, le };
+}
+
+/** A value in the metric's unit, in the base unit (division by an exact integer when shrinking, as the core converts). */
+export function toBase(f: Family, v: number): number {
+  return f.conv === 1 ? v : f.div !== 0 ? v / f.div : v * f.conv;
 }

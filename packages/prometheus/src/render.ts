@@ -1,6 +1,6 @@
 import { histogramStats, HistogramSeries, type Series, ValueSeries } from '@rx-telemetry/hdr/internal';
 import { formatNumber } from './escape.js';
-import { QUANTILE_LABELS, type Family } from './family.js';
+import { QUANTILE_LABELS, toBase, type Family } from './family.js';
 import type { Output } from './output.js';
 
 export type Format = 'text' | 'openmetrics';
@@ -29,14 +29,13 @@ export function renderFamily(out: Output, f: Family, format: Format, epoch: numb
   out.push(format === 'openmetrics' ? f.omHeader : f.textHeader);
   const st = f.state;
   const all = st.all;
-  const conv = f.conv;
   switch (f.type) {
     case 'counter':
     case 'gauge': {
       for (let i = 0; i < all.length; i++) {
         const s = all[i] as ValueSeries;
         out.push(prefixesOf(s, f)[0]);
-        out.push(`${formatNumber(conv === 1 ? s.value : s.value * conv)}\n`);
+        out.push(`${formatNumber(toBase(f, s.value))}\n`);
       }
       return;
     }
@@ -54,7 +53,7 @@ export function renderFamily(out: Output, f: Family, format: Format, epoch: numb
         out.push(p[n]);
         out.push(count);
         out.push(p[n + 1]);
-        out.push(`${formatNumber(s.sum * conv)}\n`);
+        out.push(`${formatNumber(toBase(f, s.sum))}\n`);
         out.push(p[n + 2]);
         out.push(count);
       }
@@ -70,10 +69,10 @@ export function renderFamily(out: Output, f: Family, format: Format, epoch: numb
         for (let j = 0; j < values.length; j++) {
           out.push(p[j]);
           // An empty window has no quantiles: NaN, as the Go client reports it.
-          out.push(q.count === 0 ? 'NaN\n' : `${formatNumber(values[j] * conv)}\n`);
+          out.push(q.count === 0 ? 'NaN\n' : `${formatNumber(toBase(f, values[j]))}\n`);
         }
         out.push(p[5]);
-        out.push(`${formatNumber(s.sum * conv)}\n`);
+        out.push(`${formatNumber(toBase(f, s.sum))}\n`);
         out.push(p[6]);
         out.push(`${s.count}\n`);
       }

@@ -50,6 +50,14 @@ describe('PrometheusReporter.render', () => {
     expect(lines(text, 'vm_memory_heap_used_bytes ')).to.deep.equal(['vm_memory_heap_used_bytes 12500000']);
   });
 
+  it('converts to base units by exact division (9 ms is 0.009 s, not 0.009000000000000001)', () => {
+    telemetry = new Telemetry();
+    agg = new Aggregator(telemetry, { metrics: [lastValue('job.run.stop.duration', { unit: 'millisecond' })] });
+    telemetry.emit(['job', 'run', 'stop'], { duration: 9 });
+    const text = new PrometheusReporter({ aggregator: agg }).render();
+    expect(lines(text, 'job_run_stop_duration_seconds ')).to.deep.equal(['job_run_stop_duration_seconds 0.009']);
+  });
+
   it('renders a distribution as a histogram with exact cumulative buckets in seconds', () => {
     telemetry = new Telemetry();
     agg = new Aggregator(telemetry, {
