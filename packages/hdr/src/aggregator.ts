@@ -1,6 +1,7 @@
 import { Telemetry, type EventName, type MetricDefinition } from '@rx-telemetry/core';
 import { Observable } from 'rxjs';
-import { encodeHistogram, FORMAT, mergeEncoded, type Encoded, type EncodedMetric, type EncodedSeries } from './codec.js';
+import { encodeHistogram, FORMAT, mergeEncoded, mergeRaw, type Encoded, type EncodedMetric, type EncodedSeries, type MetricAcc } from './codec.js';
+import { definitionOf, jsonSafe } from './restore.js';
 import { layoutFor, type Layout } from './layout.js';
 import { MetricState } from './metric-state.js';
 import { HistogramSeries, ValueSeries } from './series.js';
@@ -157,12 +158,32 @@ export class Aggregator {
         const t = s.totalView();
         const total = encodeHistogram(layout, t.chunks, t.count, t.sum, t.min, t.max);
         const w = s.windowView(epoch);
-        return { tags: s.tags, total, window: encodeHistogram(layout, w.chunks, w.count, w.sum, w.min, w.max) };
+        const window = encodeHistogram(layout, w.chunks, w.count, w.sum, w.min, w.max);
+        return s.buckets === undefined ? { tags: s.tags, total, window } : { tags: s.tags, total, window, buckets: [...s.buckets] };
       });
       const d = st.def;
-      return { name: d.name, type: d.type, unit: d.unit ?? null, description: d.description ?? null, factor: st.factor, droppedEvents: st.dropped, overflowSeries: st.overflowed, series };
+      return {
+        name: d.name,
+        type: d.type,
+        unit: d.unit ?? null,
+        description: d.description ?? null,
+        factor: st.factor,
+        tags: d.tags,
+        bounds: st.buckets ?? null,
+        reporterOptions: jsonSafe(d.reporterOptions),
+        droppedEvents: st.dropped,
+        overflowSeries: st.overflowed,
+        series,
+      };
     });
-    const out: Encoded = { format: FORMAT, timestamp: Date.now(), windowMs: this.windowMs, significantDigits: this.significantDigits, metrics };
+    const out: Encoded = {
+      format: FORMAT,
+      timestamp: Date.now(),
+      windowMs: this.windowMs,
+      slices: this.#ticker.slots,
+      significantDigits: this.significantDigits,
+      metrics,
+    };
     return JSON.stringify(out);
   }
 
@@ -172,6 +193,39 @@ export class Aggregator {
    */
   static merge(...encoded: string[]): MetricsSnapshot {
     return mergeEncoded(encoded);
+  }
+
+  /**
+   * The merge of `encode()` outputs as a stopped, read-only Aggregator — hand it to a reporter
+   * to scrape a cluster as one (Prometheus bucket counts stay exact: they add).
+   *
+   * ```ts
+   * const cluster = Aggregator.restore(...(await Promise.all(workers.map((w) => w.encode()))));
+   * new PrometheusReporter({ aggregator: cluster }).render();
+   * ```
+   */
+  static restore(...encoded: string[]): Aggregator {
+    const merged = mergeRaw(encoded);
+    const defs = [...merged.metrics.values()].map((m) => definitionOf(m.first));
+    const agg = new Aggregator(new Telemetry(), {
+      metrics: defs,
+      window: { durationMs: merged.windowMs, slices: merged.slices },
+      significantDigits: merged.layout.digits,
+      maxSeriesPerMetric: Number.MAX_SAFE_INTEGER,
+    });
+    agg.stop();
+    const epoch = agg.#ticker.epoch;
+    const slot = agg.#ticker.slot;
+    agg.#states.forEach((st, i) => {
+      const m = merged.metrics.get(defs[i].name) as MetricAcc;
+      st.restoreCounts(m.dropped, m.overflow);
+      for (const sa of m.series.values()) {
+        const s = st.restore(sa.tags);
+        if (s instanceof ValueSeries) s.value = sa.value;
+        else s.load(sa.total.chunks(merged.layout), sa.total, sa.window.chunks(merged.layout), sa.window, sa.buckets, slot, epoch);
+      }
+    });
+    return agg;
   }
 
   /**

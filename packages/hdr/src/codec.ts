@@ -22,6 +22,8 @@ export interface EncodedSeries {
   readonly value?: number;
   readonly total?: EncodedHistogram;
   readonly window?: EncodedHistogram;
+  /** distribution: all-time count per Prometheus bucket (not cumulative; the last is above every bound). */
+  readonly buckets?: readonly number[];
 }
 
 export interface EncodedMetric {
@@ -31,6 +33,10 @@ export interface EncodedMetric {
   readonly description: string | null;
   /** Internal units per metric unit (see internalFactor). */
   readonly factor: number;
+  readonly tags: readonly string[];
+  /** distribution: the bucket bounds `buckets` counts refer to. */
+  readonly bounds: readonly number[] | null;
+  readonly reporterOptions: Readonly<Record<string, unknown>>;
   readonly droppedEvents: number;
   readonly overflowSeries: number;
   readonly series: readonly EncodedSeries[];
@@ -40,6 +46,7 @@ export interface Encoded {
   readonly format: typeof FORMAT;
   readonly timestamp: number;
   readonly windowMs: number;
+  readonly slices: number;
   readonly significantDigits: number;
   readonly metrics: readonly EncodedMetric[];
 }
@@ -60,7 +67,7 @@ export function encodeHistogram(layout: Layout, chunks: Chunks, count: number, s
   }
 }
 
-class HistogramAcc {
+export class HistogramAcc {
   count = 0;
   sum = 0;
   min = Infinity;
@@ -80,6 +87,11 @@ class HistogramAcc {
   }
 
   stats(layout: Layout, factor: number): HistogramStats {
+    return histogramStats(layout, this.chunks(layout), this.count, this.sum, this.min, this.max, factor);
+  }
+
+  /** The merged counts in our chunked layout. */
+  chunks(layout: Layout): (Float64Array | undefined)[] {
     const chunks: (Float64Array | undefined)[] = new Array(layout.chunks).fill(undefined);
     const h = this.h as JsHistogram | undefined;
     if (h !== undefined) {
@@ -92,15 +104,33 @@ class HistogramAcc {
         (chunks[c] ??= new Float64Array(layout.half))[j & layout.mask] += n;
       }
     }
-    return histogramStats(layout, chunks, this.count, this.sum, this.min, this.max, factor);
+    return chunks;
   }
 }
 
-interface MetricAcc {
+export interface SeriesAcc {
+  readonly tags: Readonly<Record<string, string>>;
+  value: number;
+  at: number;
+  readonly total: HistogramAcc;
+  readonly window: HistogramAcc;
+  buckets: number[] | undefined;
+}
+
+export interface MetricAcc {
   readonly first: EncodedMetric;
   dropped: number;
   overflow: number;
-  readonly series: Map<string, { tags: Readonly<Record<string, string>>; value: number; at: number; total: HistogramAcc; window: HistogramAcc }>;
+  readonly series: Map<string, SeriesAcc>;
+}
+
+/** Encodings combined, before they become a snapshot or an aggregator again. */
+export interface Merged {
+  readonly timestamp: number;
+  readonly windowMs: number;
+  readonly slices: number;
+  readonly layout: Layout;
+  readonly metrics: Map<string, MetricAcc>;
 }
 
 function parse(text: unknown, n: number): Encoded {
@@ -121,12 +151,13 @@ function seriesKey(tags: Readonly<Record<string, string>>): string {
   return JSON.stringify(Object.keys(tags).sort().map((k) => [k, tags[k]]));
 }
 
-/** Combines encodings exactly: counts and sums add, histograms merge, lastValue takes the newest. */
-export function mergeEncoded(texts: readonly string[]): MetricsSnapshot {
+/** Parses and combines encodings: counts and sums add, histograms merge, lastValue takes the newest. */
+export function mergeRaw(texts: readonly string[]): Merged {
   const parsed = texts.map((t, i) => parse(t, i + 1));
-  if (parsed.length === 0) return { timestamp: Date.now(), windowMs: 0, metrics: [], droppedEvents: 0, overflowSeries: 0 };
+  if (parsed.length === 0) throw new TypeError('merge: give at least one encoding');
   const windowMs = parsed[0].windowMs;
-  if (parsed.some((p) => p.windowMs !== windowMs)) throw new TypeError('merge: the encodings have different window lengths');
+  const slices = parsed[0].slices;
+  if (parsed.some((p) => p.windowMs !== windowMs || p.slices !== slices)) throw new TypeError('merge: the encodings have different windows');
   const digits = Math.max(...parsed.map((p) => p.significantDigits));
   const layout = layoutFor(digits);
   const metrics = new Map<string, MetricAcc>();
@@ -134,13 +165,13 @@ export function mergeEncoded(texts: readonly string[]): MetricsSnapshot {
     for (const m of p.metrics) {
       let acc = metrics.get(m.name);
       if (acc === undefined) metrics.set(m.name, (acc = { first: m, dropped: 0, overflow: 0, series: new Map() }));
-      else if (acc.first.type !== m.type) throw new TypeError(`merge: metric ${JSON.stringify(m.name)} is a ${acc.first.type} in one encoding and a ${m.type} in another`);
+      else if (acc.first.type !== m.type || acc.first.factor !== m.factor || JSON.stringify(acc.first.bounds) !== JSON.stringify(m.bounds)) throw new TypeError(`merge: metric ${JSON.stringify(m.name)} differs between encodings (type, unit or buckets)`);
       acc.dropped += m.droppedEvents;
       acc.overflow += m.overflowSeries;
       for (const s of m.series) {
         const k = seriesKey(s.tags);
         let sa = acc.series.get(k);
-        if (sa === undefined) acc.series.set(k, (sa = { tags: s.tags, value: 0, at: -Infinity, total: new HistogramAcc(), window: new HistogramAcc() }));
+        if (sa === undefined) acc.series.set(k, (sa = { tags: s.tags, value: 0, at: -Infinity, total: new HistogramAcc(), window: new HistogramAcc(), buckets: undefined }));
         if (m.type === 'lastValue') {
           if (p.timestamp >= sa.at) {
             sa.value = s.value ?? 0;
@@ -150,10 +181,20 @@ export function mergeEncoded(texts: readonly string[]): MetricsSnapshot {
         else {
           sa.total.add(s.total, m.name);
           sa.window.add(s.window, m.name);
+          if (s.buckets !== undefined) {
+            const b = (sa.buckets ??= new Array<number>(s.buckets.length).fill(0));
+            for (let j = 0; j < b.length; j++) b[j] += s.buckets[j] ?? 0;
+          }
         }
       }
     }
   }
+  return { timestamp: Math.max(...parsed.map((p) => p.timestamp)), windowMs, slices, layout, metrics };
+}
+
+/** Combines encodings exactly: counts and sums add, histograms merge, lastValue takes the newest. */
+export function mergeEncoded(texts: readonly string[]): MetricsSnapshot {
+  const { timestamp, windowMs, layout, metrics } = mergeRaw(texts);
   let droppedEvents = 0;
   let overflowSeries = 0;
   const out: MetricSnapshot[] = [];
@@ -167,5 +208,5 @@ export function mergeEncoded(texts: readonly string[]): MetricsSnapshot {
     overflowSeries += acc.overflow;
     out.push({ name: m.name, type: m.type, unit: m.unit ?? undefined, description: m.description ?? undefined, series, droppedEvents: acc.dropped, overflowSeries: acc.overflow });
   }
-  return { timestamp: Math.max(...parsed.map((p) => p.timestamp)), windowMs, metrics: out, droppedEvents, overflowSeries };
+  return { timestamp, windowMs, metrics: out, droppedEvents, overflowSeries };
 }

@@ -231,6 +231,22 @@ export class MetricState {
     return s;
   }
 
+  /** Restore path: the series for `tags` (from an encoding), created when new. */
+  restore(tags: Readonly<Record<string, string>>): Series {
+    if (tags.overflow === 'true' && !this.tags.every((t) => t in tags)) {
+      return (this.#overflow ??= this.#newSeries(OVERFLOW_TAGS, false));
+    }
+    const s = this.#create(tags);
+    if (s === undefined) throw new TypeError(`restore: series ${JSON.stringify(tags)} of ${JSON.stringify(this.def.name)} lacks a tag`);
+    return s;
+  }
+
+  /** Restore path: dropped and overflow counts. */
+  restoreCounts(dropped: number, overflowed: number): void {
+    this.dropped = dropped;
+    this.overflowed = overflowed;
+  }
+
   /** Cumulative bucket counts (all time) of a distribution series, exact per bound. */
   bucketCounts(s: HistogramSeries, out: number[]): number[] {
     const counts = s.buckets as Float64Array;

@@ -101,6 +101,45 @@ export class HistogramSeries {
     this.slotEpoch[slot] = epoch;
   }
 
+  /**
+   * Restore path: all-time counts and the window's, the window as one slice of `epoch`; the rest
+   * of the all-time counts goes to `retired` (all time = retired + slices).
+   */
+  load(
+    total: readonly (Float64Array | undefined)[],
+    totalStats: { count: number; sum: number; min: number; max: number },
+    window: readonly (Float64Array | undefined)[],
+    windowStats: { count: number; sum: number; min: number; max: number },
+    buckets: readonly number[] | undefined,
+    slot: number,
+    epoch: number,
+  ): void {
+    const half = this.layout.half;
+    this.slotEpoch[slot] = epoch;
+    for (let c = 0; c < total.length; c++) {
+      const t = total[c];
+      if (t === undefined) continue;
+      const w = window[c];
+      const r = (this.retired[c] = new Float64Array(half));
+      for (let o = 0; o < half; o++) r[o] = t[o] - (w?.[o] ?? 0);
+      if (w !== undefined) {
+        const slice = (this.window[c] ??= new Uint32Array(half * this.slots));
+        for (let o = 0; o < half; o++) slice[slot * half + o] = w[o];
+      }
+    }
+    const b = slot * 4;
+    this.slotStats[b] = windowStats.count;
+    this.slotStats[b + 1] = windowStats.sum;
+    this.slotStats[b + 2] = windowStats.min;
+    this.slotStats[b + 3] = windowStats.max;
+    this.rCount = totalStats.count - windowStats.count;
+    this.rSum = totalStats.sum - windowStats.sum;
+    // The union's min/max are exact either way: retired keeps the all-time extremes.
+    this.rMin = totalStats.min;
+    this.rMax = totalStats.max;
+    if (this.buckets !== undefined && buckets !== undefined) this.buckets.set(buckets.slice(0, this.buckets.length));
+  }
+
   /** All slices whose epoch is one of the last `slots`, summed (allocates; read path only). */
   windowView(epoch: number): CountsView {
     const live: number[] = [];

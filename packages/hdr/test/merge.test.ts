@@ -29,6 +29,15 @@ describe('Aggregator.encode / merge', () => {
     expect(merged.metrics.find((m) => m.name === 'job.run.stop.count')!.series.reduce((n, s) => n + (s.value ?? 0), 0)).to.equal(5000);
   });
 
+  it('restores a merge as a stopped Aggregator whose snapshot equals the merged snapshot', async () => {
+    const [a, b] = await Promise.all([runWorker(0, 2500), runWorker(2500, 4000)]);
+    const restored = Aggregator.restore(a, b);
+    expect(restored.stopped).to.equal(true);
+    expect(normalise(restored.snapshot())).to.deep.equal(normalise(Aggregator.merge(a, b)));
+    // And it encodes again: a restore of a restore changes nothing.
+    expect(normalise(Aggregator.restore(restored.encode()).snapshot())).to.deep.equal(normalise(restored.snapshot()));
+  });
+
   it('adds dropped and overflow counts across encodings', () => {
     const encoded = [0, 1].map(() => {
       const t = new Telemetry();
@@ -70,5 +79,6 @@ describe('Aggregator.encode / merge', () => {
     expect(() => Aggregator.merge('nope')).to.throw(TypeError, /not JSON/);
     expect(() => Aggregator.merge('{"format":"x"}')).to.throw(TypeError, /format/);
     expect(() => Aggregator.merge(42 as unknown as string)).to.throw(TypeError, /must be a string/);
+    expect(() => Aggregator.merge()).to.throw(TypeError, /at least one/);
   });
 });
