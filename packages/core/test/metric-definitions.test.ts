@@ -97,6 +97,12 @@ describe('metric definitions', () => {
     expect([d.description, d.reporterOptions]).to.deep.equal(['latency', { buckets: [1, 2] }]);
   });
 
+  it('tell whether a keep/drop filter or tagValues was given', () => {
+    const plain = counter('a.b', { tags: ['x'] });
+    const custom = counter('a.b', { drop: () => false, tagValues: (md) => md });
+    expect([plain.filtered, plain.hasTagValues, custom.filtered, custom.hasTagValues]).to.deep.equal([false, false, true, true]);
+  });
+
   it('are frozen', () => {
     const d: MetricDefinition = counter('a.b', { tags: ['x'] });
     expect([Object.isFrozen(d), Object.isFrozen(d.tags), Object.isFrozen(d.eventName)]).to.deep.equal([true, true, true]);

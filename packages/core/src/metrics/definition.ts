@@ -50,6 +50,10 @@ export interface MetricDefinition {
   readonly reporterOptions: Readonly<Record<string, unknown>>;
   /** Multiplier applied to raw measurements (1 without conversion). */
   readonly scale: number;
+  /** True when `keep` or `drop` was given (`accepts()` may return false). */
+  readonly filtered: boolean;
+  /** True when `tagValues` was given (`tagValuesOf()` calls it). */
+  readonly hasTagValues: boolean;
   /** False when `keep`/`drop` filters this event out. */
   accepts(measurements: Measurements, metadata: Metadata): boolean;
   /** The converted value; `undefined` when missing or not finite. Counters always yield 1. */
@@ -64,6 +68,8 @@ const KNOWN_OPTIONS = new Set(['eventName', 'measurement', 'tags', 'tagValues', 
 
 class Definition implements MetricDefinition {
   readonly measurement: string | undefined;
+  readonly filtered: boolean;
+  readonly hasTagValues: boolean;
   readonly #measure: MeasurementFn | undefined;
   readonly #keep: EventPredicate | undefined;
   readonly #tagValues: ((metadata: Metadata) => Readonly<Record<string, unknown>>) | undefined;
@@ -88,6 +94,8 @@ class Definition implements MetricDefinition {
     this.#measure = typeof measurement === 'function' ? measurement : undefined;
     this.#keep = keep;
     this.#tagValues = tagValues;
+    this.filtered = keep !== undefined;
+    this.hasTagValues = tagValues !== undefined;
     const inverse = Math.round(1 / scale);
     this.#divisor = scale < 1 && Math.abs(inverse * scale - 1) < 1e-12 ? inverse : 0;
     Object.freeze(this);
