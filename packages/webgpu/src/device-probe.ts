@@ -5,7 +5,8 @@ import type { DeviceEvents } from './device-events.js';
 import { MemoryTracker } from './memory-tracker.js';
 import { commandState, pipelineName, setCommandState, setPipelineName } from './object-state.js';
 import { rawCopy } from './patch-encoder.js';
-import { ns, type SpanToken } from './span-events.js';
+import { openDispatch, stopDispatch } from './dispatch-span.js';
+import { ns } from './span-events.js';
 import { TimestampPool } from './timestamp-pool.js';
 
 /** What the caller declares a dispatch does, so its stop event can carry rates. */
@@ -37,13 +38,6 @@ export interface RawMethods {
   readonly onSubmittedWorkDone: GPUQueue['onSubmittedWorkDone'];
 }
 
-/** A submitted command buffer whose spans are open until its work is done. */
-interface InFlight {
-  readonly rec: CommandRecord;
-  readonly opened: Opened;
-  readonly t0: number;
-}
-
 /**
  * The state behind one instrumented device: its events, memory accounting, timestamp pool and
  * the command buffers recorded but not yet submitted.
@@ -54,8 +48,18 @@ export class DeviceProbe {
   /** Recorded command buffers not yet submitted: while 0, submit() goes straight to Dawn. */
   pending = 0;
   /** Submitted, waiting for a completion promise to ride on. */
-  #inflight: InFlight[] = [];
+  #inflight: CommandRecord[] = [];
+  /** Batches riding on completion promises, oldest first (Dawn resolves them in order). */
+  readonly #watched: CommandRecord[][] = [];
   #waitQueued = false;
+  readonly #ensureWait = (): void => {
+    this.#waitQueued = false;
+    if (this.#inflight.length !== 0) this.watch(this.raw.onSubmittedWorkDone.call(this.queue));
+  };
+  readonly #onDone = (): void => this.#finish(this.#watched.shift()!, performance.now());
+  readonly #onFail = (error: unknown): void => {
+    for (const rec of this.#watched.shift()!) this.#failAll(rec, error);
+  };
   /** device.queue is a native getter (~0.2 µs a read here): read once. */
   readonly queue: GPUQueue;
 
@@ -82,28 +86,27 @@ export class DeviceProbe {
   /** queue.submit for command buffers that may carry records. */
   submit(commandBuffers: Iterable<GPUCommandBuffer>): undefined {
     const list = Array.isArray(commandBuffers) ? (commandBuffers as GPUCommandBuffer[]) : [...commandBuffers];
-    let recs: CommandRecord[] | undefined;
-    for (const cb of list) {
-      const rec = commandState<CommandRecord>(cb);
+    const first = this.#inflight.length;
+    for (let i = 0; i < list.length; i++) {
+      const rec = commandState<CommandRecord>(list[i]);
       if (rec === undefined) continue;
-      setCommandState(cb, undefined);
+      setCommandState(list[i], undefined);
       this.pending--;
-      (recs ??= []).push(rec);
+      this.#inflight.push(rec);
     }
     const queue = this.queue;
-    if (recs === undefined) return this.raw.submit.call(queue, list);
+    if (this.#inflight.length === first) return this.raw.submit.call(queue, list);
     const t0 = performance.now();
-    const opened = recs.map((rec) => this.#open(rec, t0));
+    for (let i = first; i < this.#inflight.length; i++) this.#open(this.#inflight[i], t0);
     try {
       this.raw.submit.call(queue, list);
     } catch (error) {
-      for (const o of opened) this.#failAll(o, error);
+      for (const rec of this.#inflight.splice(first)) this.#failAll(rec, error);
       throw error;
     }
-    for (let i = 0; i < recs.length; i++) this.#inflight.push({ rec: recs[i], opened: opened[i], t0 });
     if (!this.#waitQueued) {
       this.#waitQueued = true;
-      queueMicrotask(() => this.#ensureWait());
+      queueMicrotask(this.#ensureWait);
     }
     return undefined;
   }
@@ -115,45 +118,39 @@ export class DeviceProbe {
    */
   watch(done: Promise<undefined>): void {
     if (this.#inflight.length === 0) return;
-    const batch = this.#inflight;
+    this.#watched.push(this.#inflight);
     this.#inflight = [];
-    done.then(
-      () => this.#finish(batch, performance.now()),
-      (error: unknown) => {
-        for (const f of batch) this.#failAll(f.opened, error, f.rec);
-      },
-    );
+    done.then(this.#onDone, this.#onFail);
   }
 
-  #ensureWait(): void {
-    this.#waitQueued = false;
-    if (this.#inflight.length !== 0) this.watch(this.raw.onSubmittedWorkDone.call(this.queue));
-  }
-
-  #finish(batch: InFlight[], t1: number): void {
-    for (const f of batch) {
-      const slot = f.rec.slot;
-      if (slot === undefined) this.#stop(f, t1, undefined);
+  #finish(batch: CommandRecord[], t1: number): void {
+    for (const rec of batch) {
+      const slot = rec.slot;
+      if (slot === undefined) this.#stop(rec, t1, undefined);
       else {
         slot.read().then(
-          (passTimes) => this.#stop(f, t1, passTimes),
-          (error: unknown) => this.#failAll(f.opened, error, f.rec),
+          (passTimes) => this.#stop(rec, t1, passTimes),
+          (error: unknown) => this.#failAll(rec, error),
         );
       }
     }
   }
 
-  #stop({ rec, opened, t0 }: InFlight, t1: number, passTimes: number[] | undefined): void {
-    const duration = ns(t1 - t0);
-    if (opened.dispatches !== undefined) {
+  #stop(rec: CommandRecord, t1: number, passTimes: number[] | undefined): void {
+    const duration = ns(t1 - rec.t0);
+    const dispatches = rec.dispatches;
+    if (dispatches !== undefined && this.events.dispatch.stop.active) {
+      const monotonicTime = ns(t1);
       const category = categorize(duration);
-      for (let i = 0; i < rec.dispatches.length; i++) {
-        const gpu = gpuTime(rec, rec.dispatches[i], passTimes);
-        this.events.dispatch.end(opened.dispatches[i], gpu === undefined ? { duration } : { duration, gpuDuration: gpu }, { category }, t1);
+      for (let i = 0; i < dispatches.length; i++) {
+        const d = dispatches[i];
+        if (d.token !== undefined) stopDispatch(this.events.dispatch, d.token, duration, gpuTime(d, passTimes), monotonicTime, category);
       }
     }
-    if (opened.copies !== undefined) {
-      for (let i = 0; i < rec.copies.length; i++) this.events.transfer.end(opened.copies[i], { bytes: rec.copies[i], duration }, undefined, t1);
+    const copies = rec.copies;
+    const copyTokens = rec.copyTokens;
+    if (copies !== undefined && copyTokens !== undefined) {
+      for (let i = 0; i < copies.length; i++) this.events.transfer.end(copyTokens[i], { bytes: copies[i], duration }, undefined, t1);
     }
   }
 
@@ -177,7 +174,7 @@ export class DeviceProbe {
     const cb = encoder.finish();
     const events = this.events.dispatch;
     const t0 = performance.now();
-    const token = events.active ? events.begin({ kernel: this.kernelName(pipeline), device: this.deviceId, workgroups }, t0) : undefined;
+    const token = events.active ? openDispatch(events, this.kernelName(pipeline), this.deviceId, workgroups, t0) : undefined;
     let gpu: number | undefined;
     try {
       this.raw.submit.call(this.queue, [cb]);
@@ -189,39 +186,33 @@ export class DeviceProbe {
     }
     const t1 = performance.now();
     const result = timing(ns(t1 - t0), gpu, work);
-    if (token !== undefined) events.end(token, { ...result }, { category: categorize(result.duration) }, t1);
+    if (token !== undefined && events.stop.active) {
+      events.stop.emit({ ...result, monotonicTime: ns(t1) }, { ...token.metadata, category: categorize(result.duration) });
+    }
     return result;
   }
 
-  #open(rec: CommandRecord, t0: number): Opened {
+  #open(rec: CommandRecord, t0: number): void {
+    rec.t0 = t0;
     const dispatch = this.events.dispatch;
+    if (rec.dispatches !== undefined && dispatch.active) {
+      for (const d of rec.dispatches) d.token = openDispatch(dispatch, d.kernel, this.deviceId, d.workgroups, t0);
+    }
     const transfer = this.events.transfer;
-    const dispatches = dispatch.active
-      ? rec.dispatches.map((d) => dispatch.begin({ kernel: d.kernel, device: this.deviceId, workgroups: d.workgroups }, t0))
-      : undefined;
-    const copies = transfer.active
-      ? rec.copies.map(() => transfer.begin({ device: this.deviceId, direction: 'device_to_device' }, t0))
-      : undefined;
-    return { dispatches, copies };
-  }
-
-  #failAll(opened: Opened, error: unknown, rec?: CommandRecord): void {
-    if (opened.dispatches !== undefined) for (const t of opened.dispatches) this.events.dispatch.fail(t, error);
-    if (opened.copies !== undefined) {
-      opened.copies.forEach((t, i) => this.events.transfer.fail(t, error, undefined, rec === undefined ? {} : { bytes: rec.copies[i] }));
+    if (rec.copies !== undefined && transfer.active) {
+      rec.copyTokens = rec.copies.map(() => transfer.begin({ device: this.deviceId, direction: 'device_to_device' }, t0));
     }
   }
+
+  #failAll(rec: CommandRecord, error: unknown): void {
+    if (rec.dispatches !== undefined) for (const d of rec.dispatches) if (d.token !== undefined) this.events.dispatch.fail(d.token, error);
+    if (rec.copyTokens !== undefined) rec.copyTokens.forEach((t, i) => this.events.transfer.fail(t, error, undefined, { bytes: rec.copies![i] }));
+  }
 }
 
-interface Opened {
-  readonly dispatches: SpanToken[] | undefined;
-  readonly copies: SpanToken[] | undefined;
-}
-
-function gpuTime(rec: CommandRecord, d: DispatchInfo, passTimes: number[] | undefined): number | undefined {
-  if (passTimes === undefined || rec.passDispatches[d.pass] !== 1) return undefined;
-  const i = rec.passSlot[d.pass];
-  return i < 0 ? undefined : passTimes[i];
+function gpuTime(d: DispatchInfo, passTimes: number[] | undefined): number | undefined {
+  if (passTimes === undefined || d.pass.dispatches !== 1 || d.pass.timed < 0) return undefined;
+  return passTimes[d.pass.timed];
 }
 
 /** Rates use the GPU time when there is one: it excludes submit and wake-up latency. */

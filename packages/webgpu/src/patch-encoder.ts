@@ -1,18 +1,6 @@
-import { newRecord, type CommandRecord } from './command-record.js';
+import { newRecord, type CommandRecord, type PassRecord } from './command-record.js';
 import type { DeviceProbe } from './device-probe.js';
 import { encoderState, passState, setCommandState, setEncoderState, setPassState } from './object-state.js';
-
-interface EncoderState {
-  readonly rec: CommandRecord;
-  readonly probe: DeviceProbe;
-}
-
-interface PassState {
-  readonly rec: CommandRecord;
-  readonly index: number;
-  readonly probe: DeviceProbe;
-  kernel: string;
-}
 
 // The methods are wrapped once on the prototypes rather than per object (fewer closures and
 // property writes on every encoder); per-object state lives in one property (object-state.ts).
@@ -28,7 +16,7 @@ const originalCopy = new WeakMap<object, GPUCommandEncoder['copyBufferToBuffer']
 export function trackEncoder(encoder: GPUCommandEncoder, probe: DeviceProbe): void {
   const proto = Object.getPrototypeOf(encoder) as GPUCommandEncoder;
   if (!patched.has(proto)) patchEncoderPrototype(proto);
-  setEncoderState<EncoderState>(encoder, { rec: newRecord(), probe });
+  setEncoderState<CommandRecord>(encoder, newRecord(probe));
 }
 
 /** copyBufferToBuffer as Dawn defines it, for copies that must not count as the user's transfers. */
@@ -44,9 +32,9 @@ function patchEncoderPrototype(proto: GPUCommandEncoder): void {
   const finish = proto.finish;
   originalCopy.set(proto, copy);
   proto.beginComputePass = function (this: GPUCommandEncoder, descriptor?: GPUComputePassDescriptor): GPUComputePassEncoder {
-    const state = encoderState<EncoderState>(this);
-    if (state === undefined) return begin.call(this, descriptor);
-    const { rec, probe } = state;
+    const rec = encoderState<CommandRecord>(this);
+    if (rec === undefined) return begin.call(this, descriptor);
+    const probe = rec.probe;
     let timed = -1;
     let desc = descriptor;
     if (probe.timestamps && descriptor?.timestampWrites === undefined) {
@@ -60,22 +48,19 @@ function patchEncoderPrototype(proto: GPUCommandEncoder): void {
     const pass = begin.call(this, desc);
     const passProto = Object.getPrototypeOf(pass) as GPUComputePassEncoder;
     if (!patched.has(passProto)) patchPassPrototype(passProto);
-    rec.passSlot.push(timed);
-    rec.passDispatches.push(0);
-    setPassState<PassState>(pass, { rec, index: rec.passSlot.length - 1, probe, kernel: 'unknown' });
+    setPassState<PassRecord>(pass, { rec, timed, kernel: 'unknown', dispatches: 0 });
     return pass;
   };
   proto.copyBufferToBuffer = function (this: GPUCommandEncoder): undefined {
-    const state = encoderState<EncoderState>(this);
+    const rec = encoderState<CommandRecord>(this);
     const args = arguments as unknown as unknown[];
-    if (state !== undefined) state.rec.copies.push(copySize(args));
+    if (rec !== undefined) (rec.copies ??= []).push(copySize(args));
     return (copy as (...a: unknown[]) => undefined).apply(this, args);
   } as GPUCommandEncoder['copyBufferToBuffer'];
   proto.finish = function (this: GPUCommandEncoder, descriptor?: GPUCommandBufferDescriptor): GPUCommandBuffer {
-    const state = encoderState<EncoderState>(this);
-    if (state === undefined) return finish.call(this, descriptor);
+    const rec = encoderState<CommandRecord>(this);
+    if (rec === undefined) return finish.call(this, descriptor);
     setEncoderState(this, undefined);
-    const { rec, probe } = state;
     const slot = rec.slot;
     if (slot !== undefined) {
       if (slot.passes === 0) {
@@ -84,9 +69,9 @@ function patchEncoderPrototype(proto: GPUCommandEncoder): void {
       } else slot.encodeResolve(this, copy);
     }
     const cb = finish.call(this, descriptor);
-    if (rec.dispatches.length !== 0 || rec.copies.length !== 0 || rec.slot !== undefined) {
+    if (rec.dispatches !== undefined || rec.copies !== undefined || rec.slot !== undefined) {
       setCommandState(cb, rec);
-      probe.pending++;
+      rec.probe.pending++;
     }
     return cb;
   };
@@ -98,25 +83,28 @@ function patchPassPrototype(proto: GPUComputePassEncoder): void {
   const dispatch = proto.dispatchWorkgroups;
   const dispatchIndirect = proto.dispatchWorkgroupsIndirect;
   proto.setPipeline = function (this: GPUComputePassEncoder, pipeline: GPUComputePipeline): undefined {
-    const state = passState<PassState>(this);
-    if (state !== undefined) state.kernel = state.probe.kernelName(pipeline);
+    const pass = passState<PassRecord>(this);
+    if (pass !== undefined) pass.kernel = pass.rec.probe.kernelName(pipeline);
     return setPipeline.call(this, pipeline);
   };
   proto.dispatchWorkgroups = function (this: GPUComputePassEncoder, x: number, y?: number, z?: number): undefined {
-    const state = passState<PassState>(this);
-    if (state === undefined) return dispatch.call(this, x, y, z);
-    state.rec.dispatches.push({ kernel: state.kernel, workgroups: [x, y ?? 1, z ?? 1], pass: state.index });
-    state.rec.passDispatches[state.index]++;
+    const pass = passState<PassRecord>(this);
+    if (pass !== undefined) record(pass, [x, y ?? 1, z ?? 1]);
     return dispatch.call(this, x, y, z);
   };
   proto.dispatchWorkgroupsIndirect = function (this: GPUComputePassEncoder, buffer: GPUBuffer, offset: number): undefined {
-    const state = passState<PassState>(this);
-    if (state !== undefined) {
-      state.rec.dispatches.push({ kernel: state.kernel, workgroups: undefined, pass: state.index });
-      state.rec.passDispatches[state.index]++;
-    }
+    const pass = passState<PassRecord>(this);
+    if (pass !== undefined) record(pass, undefined);
     return dispatchIndirect.call(this, buffer, offset);
   };
+}
+
+function record(pass: PassRecord, workgroups: [number, number, number] | undefined): void {
+  pass.dispatches++;
+  const info = { kernel: pass.kernel, workgroups, pass, token: undefined };
+  const rec = pass.rec;
+  if (rec.dispatches === undefined) rec.dispatches = [info];
+  else rec.dispatches.push(info);
 }
 
 /** copyBufferToBuffer(src, srcOffset, dst, dstOffset, size) or the newer (src, dst, size?). */

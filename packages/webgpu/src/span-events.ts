@@ -42,11 +42,12 @@ export class SpanEvents {
   }
 
   /** Emits the stop event; `duration` defaults to now - t0. */
-  end(token: SpanToken, measurements: Record<string, number>, extra?: Metadata, t1: number = performance.now()): void {
+  end(token: SpanToken, measurements: Measurements, extra?: Metadata, t1: number = performance.now()): void {
     if (!this.stop.active) return;
-    measurements.duration ??= ns(t1 - token.t0);
-    measurements.monotonicTime = ns(t1);
-    this.stop.emit(measurements, extra === undefined ? token.metadata : { ...token.metadata, ...extra });
+    this.stop.emit(
+      { duration: ns(t1 - token.t0), ...measurements, monotonicTime: ns(t1) },
+      extra === undefined ? token.metadata : { ...token.metadata, ...extra },
+    );
   }
 
   /** Emits the exception event with core's error metadata (kind, reason, stacktrace); `duration` defaults to now - t0. */
