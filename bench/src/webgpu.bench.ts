@@ -63,8 +63,36 @@ async function measureAsync(cases: readonly AsyncCase[], perBatch: number, batch
   return cases.map((c, i) => ({ name: c.name, nsPerOp: median(all[i]), batches: perBatchMedians[i] }));
 }
 
+/** Whole batches timed as one sample (pipelined work), median per case; cases rotate. */
+async function measurePipelined(cases: readonly AsyncCase[], perBatch: number, batches: number): Promise<CaseResult[]> {
+  const samples = cases.map(() => [] as number[]);
+  for (const c of cases) {
+    c.prepare?.();
+    await c.loop(perBatch);
+  }
+  for (let b = 0; b < batches; b++) {
+    for (let j = 0; j < cases.length; j++) {
+      const i = (j + b) % cases.length;
+      cases[i].prepare?.();
+      const t0 = process.hrtime.bigint();
+      await cases[i].loop(perBatch);
+      samples[i].push(Number(process.hrtime.bigint() - t0) / perBatch);
+    }
+  }
+  return cases.map((c, i) => ({ name: c.name, nsPerOp: median(samples[i]), batches: samples[i] }));
+}
+
+/** `n` vector-add dispatches submitted back to back, then one wait: the JS thread's cost per dispatch. */
+function pipelined(device: GPUDevice, size: number): (n: number) => Promise<void> {
+  const encodeAndSubmit = dispatcher(device, size, false) as () => void;
+  return async (n) => {
+    for (let i = 0; i < n; i++) encodeAndSubmit();
+    await device.queue.onSubmittedWorkDone();
+  };
+}
+
 /** One vector-add dispatch written as plain WebGPU code, as a user would write it. */
-function dispatcher(device: GPUDevice, n: number): () => Promise<void> {
+function dispatcher(device: GPUDevice, n: number, wait = true): () => Promise<void> | void {
   const module = device.createShaderModule({ code: VECTOR_ADD_WGSL });
   const pipeline = device.createComputePipeline({ label: 'vector_add', layout: 'auto', compute: { module, entryPoint: 'main' } });
   const bytes = 4 * n;
@@ -76,7 +104,7 @@ function dispatcher(device: GPUDevice, n: number): () => Promise<void> {
     entries: [...buffers, size].map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
   const [x, y] = grid1d(Math.ceil(n / 256));
-  return async () => {
+  const submit = (): void => {
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
@@ -84,11 +112,15 @@ function dispatcher(device: GPUDevice, n: number): () => Promise<void> {
     pass.dispatchWorkgroups(x, y);
     pass.end();
     device.queue.submit([encoder.finish()]);
+  };
+  if (!wait) return submit;
+  return async () => {
+    submit();
     await device.queue.onSubmittedWorkDone();
   };
 }
 
-function loopOf(op: () => Promise<void>): (n: number) => Promise<void> {
+function loopOf(op: () => Promise<void> | void): (n: number) => Promise<void> {
   return async (n) => {
     for (let i = 0; i < n; i++) await op();
   };
@@ -138,6 +170,18 @@ export async function run(): Promise<SuiteResult> {
     { name: 'instrumented idle vs plain device (different devices, for reference)', ok: true, detail: `${(small[1].nsPerOp - small[0].nsPerOp).toFixed(0)} ns` },
     { name: 'timestamp queries, per dispatch (record: the driver runs them)', ok: true, detail: `${(small[4].nsPerOp - small[2].nsPerOp).toFixed(0)} ns` },
   ];
+
+  // 1b. The same tiny kernel pipelined: 50 dispatches submitted back to back, then one wait.
+  //     No per-dispatch wake-up: what remains is the JS thread's own work per dispatch.
+  const piped = await measurePipelined(
+    [
+      { name: 'pipelined tiny dispatches, nobody listening', loop: pipelined(events.gpu.device, tiny), prepare: events.off },
+      { name: 'pipelined tiny dispatches, start+stop handlers', loop: pipelined(events.gpu.device, tiny), prepare: events.on },
+    ],
+    50,
+    40,
+  );
+  budgets.push(atMost('added per pipelined dispatch by dispatch events (JS-thread cost)', piped[1].nsPerOp - piped[0].nsPerOp, 2000));
 
   // 2. A ~1 ms kernel: grow the vector until the plain dispatch's median is about 1 ms.
   let n = 1 << 14;
@@ -193,7 +237,7 @@ export async function run(): Promise<SuiteResult> {
   }
   records.push({ name: 'adapter', ok: true, detail: `${info.description || info.device} (${info.vendor}/${info.architecture}, backend ${kind})` });
   if (sink === 0) throw new Error('the dispatch handlers never ran: the instrumented cases measured nothing');
-  const suite = report('webgpu', [...small, ...oneMs, ...throughput], [small[1].name, oneMs[1].name], [...budgets, ...records]);
+  const suite = report('webgpu', [...small, ...piped, ...oneMs, ...throughput], [small[1].name, oneMs[1].name], [...budgets, ...records]);
 
   for (const d of [events.gpu, stamped.gpu]) d.destroy();
   plain.destroy();
