@@ -57,3 +57,14 @@ export function correlationId(): string | undefined {
 export function currentSpanId(): number | undefined {
   return storage.getStore()?.spanId;
 }
+
+let spanSeq = 0;
+
+/**
+ * The next span id from the process-wide sequence `span()` uses. For packages that emit
+ * span-shaped events by hand on a hot path (e.g. the WebGPU dispatch events), so their ids
+ * never collide with core's.
+ */
+export function nextSpanId(): number {
+  return ++spanSeq;
+}

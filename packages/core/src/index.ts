@@ -9,7 +9,7 @@ export { HandlerExistsError } from './errors.js';
 export { Telemetry, HANDLER_FAILURE_EVENT } from './telemetry.js';
 export { EventStream } from './event-stream.js';
 export { matches, ANY_SEGMENT } from './pattern.js';
-export { withCorrelation, correlationId, currentSpanId } from './context.js';
+export { withCorrelation, correlationId, currentSpanId, nextSpanId } from './context.js';
 export { monotonicTime } from './clock.js';
 export { telemetry, attach, attachMany, detach, listHandlers, emit, span, events } from './default-instance.js';
 export type { MetricDefinition, MetricOptions, MetricType, MeasurementFn, EventPredicate, DataPoint } from './metrics/definition.js';

@@ -1,6 +1,6 @@
 import type { Observable, Subscriber } from 'rxjs';
 import { now, toNs, toSystemMs } from './clock.js';
-import { storage, type ContextStore } from './context.js';
+import { nextSpanId, storage, type ContextStore } from './context.js';
 import { HandlerExistsError } from './errors.js';
 import type { EventHandle } from './event-handle.js';
 import { assertEventName, describe, startsWith, type EventName, type Measurements, type Metadata } from './event-name.js';
@@ -19,7 +19,6 @@ const EMPTY_METADATA: Metadata = Object.freeze({});
 // Bounds failure reports that trigger further failures (handlers attached with onFailure: 'keep').
 const MAX_FAILURE_DEPTH = 4;
 
-let spanSeq = 0;
 
 /**
  * The event bus: `:telemetry` for TypeScript. Handlers attach to exact event names and run
@@ -197,7 +196,7 @@ export class Telemetry {
     }
     if (typeof fn !== 'function') throw new TypeError('span: fn must be a function');
     const parent = storage.getStore();
-    const spanId = ++spanSeq;
+    const spanId = nextSpanId();
     const parentSpanId = parent?.spanId;
     const correlationId = parent?.correlationId;
     // Our ids go first and the caller's metadata is spread after them: V8 clones a spread-first

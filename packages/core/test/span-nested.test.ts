@@ -62,3 +62,15 @@ describe('nested spans', () => {
     expect([seen[0].md.correlationId, seen[1].md.correlationId]).to.deep.equal(['corr-1', 'corr-1']);
   });
 });
+
+describe('nextSpanId', () => {
+  it('shares the sequence span() uses, so hand-made span ids never collide with core ids', async () => {
+    const { nextSpanId } = await import('../src/index.js');
+    const t = new Telemetry();
+    const seen = record(t, ['s']);
+    const before = nextSpanId();
+    t.span(['s'], {}, () => undefined);
+    const after = nextSpanId();
+    expect([seen[0].md.spanId as number > before, after > (seen[0].md.spanId as number)]).to.deep.equal([true, true]);
+  });
+});

@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { correlationId, currentSpanId } from '@rx-telemetry/core';
+import { correlationId, currentSpanId, nextSpanId } from '@rx-telemetry/core';
 import type { DurationCategory } from './category.js';
 import { ns, type SpanEvents, type SpanToken } from './span-events.js';
-import { nextSpanId } from './span-id.js';
 
 const origin = performance.timeOrigin;
 

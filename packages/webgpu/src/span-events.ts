@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { correlationId, currentSpanId, type EventHandle, type EventName, type Measurements, type Metadata, type Telemetry } from '@rx-telemetry/core';
-import { nextSpanId } from './span-id.js';
+import { correlationId, currentSpanId, type EventHandle, type EventName, type Measurements, type Metadata, nextSpanId, type Telemetry } from '@rx-telemetry/core';
 
 const origin = performance.timeOrigin;
 
