@@ -2,6 +2,7 @@
 // an RxJS Subject, and an OpenTelemetry SDK span.
 import { BasicTracerProvider, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Telemetry } from '@rx-telemetry/core';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import { Subject } from 'rxjs';
@@ -35,6 +36,23 @@ export async function run(): Promise<SuiteResult> {
   });
   const work = (): number => 1;
 
+  // The floor a span cannot go under: its two clock reads, and a hand-rolled minimal span (two
+  // clock reads, one AsyncLocalStorage.run for nesting, two handler calls, no ids or metadata merge).
+  const als = new AsyncLocalStorage<{ spanId: number }>();
+  let seq = 0;
+  const floorHandler = (m: { monotonicTime: number }): void => {
+    acc += m.monotonicTime;
+  };
+  const minimalSpan = (fn: () => number): number => {
+    const spanId = ++seq;
+    const t0 = performance.now();
+    floorHandler({ monotonicTime: t0 });
+    const r = als.run({ spanId }, fn);
+    const t1 = performance.now();
+    floorHandler({ monotonicTime: t1 - t0 });
+    return r;
+  };
+
   const provider = new BasicTracerProvider({ spanProcessors: [new NoopSpanProcessor()] });
   const tracer = provider.getTracer('bench');
 
@@ -47,6 +65,8 @@ export async function run(): Promise<SuiteResult> {
     { name: 'emit, 1 handler, handle', loop: (n) => { for (let i = 0; i < n; i++) busyHandle.emit(measurements, metadata); } },
     { name: 'emit, 1 handler, literal array', loop: (n) => { for (let i = 0; i < n; i++) busy.emit(['compute', 'kernel', 'dispatch', 'stop'], measurements, metadata); } },
     { name: 'span sync, start+stop handlers', loop: (n) => { for (let i = 0; i < n; i++) acc += spans.span(['job', 'run'], metadata, work); } },
+    { name: 'floor: two performance.now() reads', loop: (n) => { for (let i = 0; i < n; i++) acc += performance.now() - performance.now(); } },
+    { name: 'floor: hand-rolled minimal span', loop: (n) => { for (let i = 0; i < n; i++) acc += minimalSpan(work); } },
     { name: 'span sync, nobody listening', loop: (n) => { for (let i = 0; i < n; i++) acc += idle.span(['job', 'run'], metadata, work); } },
     { name: 'OpenTelemetry SDK startSpan+end', loop: (n) => { for (let i = 0; i < n; i++) tracer.startSpan('job.run', { attributes: metadata }).end(); } },
   ]);
@@ -58,6 +78,7 @@ export async function run(): Promise<SuiteResult> {
     ratio('1 handler via handle <= 1.5x EventEmitter', ns('emit, 1 handler, handle'), ns('EventEmitter.emit, 1 listener'), 1.5),
     atMost('1 handler, literal array name <= 40 ns', ns('emit, 1 handler, literal array'), 40),
     atMost('span with start+stop handlers <= 150 ns', ns('span sync, start+stop handlers'), 150),
+    ratio('span vs the hand-rolled floor (info: <= 1.5x)', ns('span sync, start+stop handlers'), ns('floor: hand-rolled minimal span'), 1.5),
     ratio('OTel SDK span / our span >= 6x', ns('OpenTelemetry SDK startSpan+end'), ns('span sync, start+stop handlers'), 6, true),
   ]);
 }
