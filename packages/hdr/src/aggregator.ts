@@ -7,7 +7,6 @@ import { MetricState } from './metric-state.js';
 import { HistogramSeries, ValueSeries } from './series.js';
 import type { MetricSnapshot, MetricsSnapshot, SeriesSnapshot } from './snapshot.js';
 import { histogramStats } from './stats.js';
-import { hasFilter, hasTagFn } from './probes.js';
 import { Ticker } from './ticker.js';
 
 export interface AggregatorOptions {
@@ -33,7 +32,7 @@ function positiveInt(value: unknown, what: string, max = Number.MAX_SAFE_INTEGER
 
 function isDefinition(d: unknown): d is MetricDefinition {
   const m = d as MetricDefinition | null;
-  return m !== null && typeof m === 'object' && typeof m.name === 'string' && typeof m.type === 'string' && Array.isArray(m.eventName) && typeof m.tagValuesOf === 'function';
+  return m !== null && typeof m === 'object' && typeof m.name === 'string' && typeof m.type === 'string' && Array.isArray(m.eventName) && typeof m.tagValuesOf === 'function' && typeof m.filtered === 'boolean' && typeof m.hasTagValues === 'boolean';
 }
 
 /**
@@ -61,6 +60,8 @@ export class Aggregator {
   readonly #states: MetricState[] = [];
   readonly #ids: string[] = [];
   readonly #timer: NodeJS.Timeout;
+  /** Open snapshots() subscriptions: each gets a last snapshot and completes on stop(). */
+  readonly #onStop = new Set<() => void>();
   #stopped = false;
 
   constructor(telemetry: Telemetry, options: AggregatorOptions) {
@@ -89,7 +90,7 @@ export class Aggregator {
       if (!isDefinition(def)) throw new TypeError('Aggregator: every metric must come from counter(), sum(), lastValue(), summary() or distribution()');
       if (names.has(def.name)) throw new TypeError(`Aggregator: metric ${JSON.stringify(def.name)} is defined twice`);
       names.add(def.name);
-      const state = new MetricState(def, this.#layout, this.#ticker, maxSeries, telemetry, hasTagFn(def), hasFilter(def));
+      const state = new MetricState(def, this.#layout, this.#ticker, maxSeries, telemetry);
       this.#states.push(state);
       const key = def.eventName.join('\u0000');
       let group = byEvent.get(key);
@@ -138,12 +139,31 @@ export class Aggregator {
     return { timestamp: Date.now(), windowMs: this.windowMs, metrics, droppedEvents, overflowSeries };
   }
 
-  /** A snapshot every `intervalMs` while subscribed. */
+  /**
+   * A snapshot every `intervalMs` while subscribed (the timer is unref'd: it never keeps the
+   * process alive). `stop()` sends each subscriber one last snapshot, then completes it, so a
+   * consumer sees what was recorded up to the stop and nothing is left running.
+   */
   snapshots(intervalMs: number): Observable<MetricsSnapshot> {
     positiveInt(intervalMs, 'snapshots(intervalMs)');
     return new Observable<MetricsSnapshot>((subscriber) => {
+      if (this.#stopped) {
+        subscriber.next(this.snapshot());
+        subscriber.complete();
+        return undefined;
+      }
       const t = setInterval(() => subscriber.next(this.snapshot()), intervalMs);
-      return () => clearInterval(t);
+      t.unref();
+      const last = (): void => {
+        clearInterval(t);
+        subscriber.next(this.snapshot());
+        subscriber.complete();
+      };
+      this.#onStop.add(last);
+      return () => {
+        clearInterval(t);
+        this.#onStop.delete(last);
+      };
     });
   }
 
@@ -229,15 +249,19 @@ export class Aggregator {
   }
 
   /**
-   * Detaches every handler and stops the window timer. What was recorded stays readable, so a
-   * last snapshot, scrape or push after stop loses nothing; WebAssembly histograms only live
-   * inside encode() and are destroyed there.
+   * Detaches every handler, stops the window timer, and completes `snapshots()` streams after
+   * one last snapshot. What was recorded stays readable (plain typed arrays the garbage
+   * collector frees with the aggregator), so a last snapshot, scrape or push after stop loses
+   * nothing. WebAssembly histograms only live inside encode() and are destroyed there, so none
+   * is left to free.
    */
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#timer);
     for (const id of this.#ids) this.#telemetry.detach(id);
+    for (const last of [...this.#onStop]) last();
+    this.#onStop.clear();
   }
 
   /** The bus this aggregator listens on (reporters emit their own events on it). */

@@ -54,8 +54,6 @@ export class MetricState {
     readonly ticker: Ticker,
     readonly maxSeries: number,
     readonly telemetry: Telemetry,
-    hasTagFn: boolean,
-    hasFilter: boolean,
   ) {
     this.kind = def.type === 'counter' ? COUNTER : def.type === 'sum' ? SUM : def.type === 'lastValue' ? LAST : HIST;
     this.tags = def.tags;
@@ -64,8 +62,9 @@ export class MetricState {
     this.#scale = def.scale;
     const inverse = Math.round(1 / def.scale);
     this.#divisor = def.scale < 1 && Math.abs(inverse * def.scale - 1) < 1e-12 ? inverse : 0;
-    this.#filtered = hasFilter;
-    this.#tagFn = hasTagFn;
+    // Without keep/drop or tagValues the record path skips those calls altogether.
+    this.#filtered = def.filtered;
+    this.#tagFn = def.hasTagValues;
     this.buckets = bucketsOf(def);
     this.#find = this.#finder();
     if (this.buckets !== undefined) {

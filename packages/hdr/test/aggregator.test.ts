@@ -1,4 +1,4 @@
-import { counter, distribution, lastValue, sum, summary, Telemetry } from '@rx-telemetry/core';
+import { counter, distribution, lastValue, sum, summary, Telemetry, type MetricDefinition } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import hdr from 'hdr-histogram-js';
@@ -227,8 +227,43 @@ describe('Aggregator', () => {
     expect(snaps[1].timestamp).to.be.at.least(snaps[0].timestamp);
   });
 
+  it('sends each snapshots() subscriber a last snapshot on stop() and completes it', async () => {
+    agg = new Aggregator(telemetry, { metrics: [counter('http.request.stop.count')] });
+    const all = firstValueFrom(agg.snapshots(60_000).pipe(toArray()));
+    telemetry.emit(EVENT, {});
+    telemetry.emit(EVENT, {});
+    agg.stop();
+    const snaps = await all;
+    expect(snaps.map((s) => s.metrics[0].series[0].value)).to.deep.equal([2]);
+    // Subscribing after stop gets the frozen data and completes at once.
+    expect((await firstValueFrom(agg.snapshots(60_000).pipe(toArray()))).map((s) => s.metrics[0].series[0].value)).to.deep.equal([2]);
+  });
+
+  it('skips accepts for a definition without keep/drop, and calls tagValuesOf only for a new tag set', () => {
+    const def = counter('http.request.stop.count', { tags: ['route'] });
+    let tagCalls = 0;
+    const spy: MetricDefinition = {
+      ...def,
+      accepts: () => {
+        throw new Error('accepts must not be called for an unfiltered definition');
+      },
+      valueOf: (m, md) => def.valueOf(m, md),
+      tagValuesOf: (md) => {
+        tagCalls++;
+        return def.tagValuesOf(md);
+      },
+      extract: (m, md) => def.extract(m, md),
+    };
+    agg = new Aggregator(telemetry, { metrics: [spy] });
+    for (let i = 0; i < 5; i++) telemetry.emit(EVENT, {}, { route: '/a' });
+    telemetry.emit(EVENT, {}, { route: '/b' });
+    const m = metric(agg, 'http.request.stop.count');
+    expect([m.droppedEvents, series(m, { route: '/a' }).value, series(m, { route: '/b' }).value, tagCalls]).to.deep.equal([0, 5, 1, 2]);
+  });
+
   it('rejects bad options with a TypeError naming the problem', () => {
     const m = [counter('http.request.stop.count')];
+    const live = (agg = new Aggregator(telemetry, { metrics: m }));
     expect(() => new Aggregator({} as Telemetry, { metrics: m })).to.throw(TypeError, /Telemetry instance/);
     expect(() => new Aggregator(telemetry, { metrics: [] })).to.throw(TypeError, /non-empty array/);
     expect(() => new Aggregator(telemetry, { metrics: m, significantDigits: 6 })).to.throw(TypeError, /significantDigits/);
@@ -237,6 +272,8 @@ describe('Aggregator', () => {
     expect(() => new Aggregator(telemetry, { metrics: [m[0], m[0]] })).to.throw(TypeError, /defined twice/);
     expect(() => new Aggregator(telemetry, { metrics: [distribution('a.b', { reporterOptions: { buckets: [2, 1] } })] })).to.throw(TypeError, /increasing/);
     expect(() => new Aggregator(telemetry, { metrics: [{ name: 'x' }] as never })).to.throw(TypeError, /counter\(\)/);
+    expect(() => live.snapshots(0)).to.throw(TypeError, /snapshots\(intervalMs\)/);
+    expect(() => live.snapshots(1.5)).to.throw(TypeError, /snapshots\(intervalMs\)/);
   });
 
   it('bounds the count bytes of a windowed series by the powers of two it has seen', () => {
