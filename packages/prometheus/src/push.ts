@@ -1,8 +1,18 @@
 export interface PushOptions {
-  /** The Pushgateway, e.g. 'http://127.0.0.1:9091'. */
+  /** The Pushgateway, e.g. 'http://127.0.0.1:9091'; `http://user:pass@host:9091` sends Basic auth. */
   readonly url: string;
   readonly job: string;
   readonly grouping?: Readonly<Record<string, string>>;
+  /** Give up on the request after this many ms (default 10000). */
+  readonly timeoutMs?: number;
+}
+
+/** A checked push: where to PUT, the URL as shown in events and errors, and the auth header. */
+export interface PushTarget {
+  readonly url: string;
+  readonly shown: string;
+  readonly authorization: string | undefined;
+  readonly timeoutMs: number;
 }
 
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -20,7 +30,7 @@ function segment(name: string, value: string): string {
 export function pushUrl(options: PushOptions): string {
   if (options === null || typeof options !== 'object') throw new TypeError('push: options must be an object');
   const { url, job, grouping = {} } = options;
-  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new TypeError(`push: url must be an http(s) URL, got ${String(url)}`);
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new TypeError(`push: url must be an http(s) URL, got ${String(url).replace(/\/\/[^/@]*@/, '//***@')}`);
   if (typeof job !== 'string' || job.length === 0) throw new TypeError('push: job must be a non-empty string');
   let path = `/metrics/${segment('job', job)}`;
   for (const [k, v] of Object.entries(grouping)) {
@@ -31,15 +41,47 @@ export function pushUrl(options: PushOptions): string {
   return url.replace(/\/+$/, '') + path;
 }
 
+/**
+ * Validates push options and takes credentials out of the URL (fetch refuses URLs carrying
+ * them): they travel as a Basic Authorization header, and the URL shown anywhere has none.
+ */
+export function pushTarget(options: PushOptions): PushTarget {
+  const full = pushUrl(options);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new TypeError(`push: timeoutMs must be a finite number > 0, got ${String(timeoutMs)}`);
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(full);
+  } catch {
+    throw new TypeError('push: url is not a valid URL');
+  }
+  let authorization: string | undefined;
+  if (parsed.username !== '' || parsed.password !== '') {
+    const user = decodeURIComponent(parsed.username);
+    const pass = decodeURIComponent(parsed.password);
+    authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    parsed.username = '';
+    parsed.password = '';
+  }
+  const url = parsed.toString();
+  return { url, shown: url, authorization, timeoutMs };
+}
+
 /** PUTs the text exposition (replacing the group); rejects with the gateway's answer on non-2xx. */
-export async function pushText(body: string, options: PushOptions): Promise<void> {
-  const target = pushUrl(options);
-  const res = await fetch(target, {
-    method: 'PUT',
-    headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
+export async function pushText(body: string, options: PushOptions | PushTarget): Promise<void> {
+  const target = 'shown' in options ? options : pushTarget(options);
+  const headers: Record<string, string> = { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' };
+  if (target.authorization !== undefined) headers.Authorization = target.authorization;
+  let res: Response;
+  try {
+    res = await fetch(target.url, { method: 'PUT', headers, body, signal: AbortSignal.timeout(target.timeoutMs) });
+  } catch (error) {
+    const e = error as Error & { cause?: { code?: string } };
+    const why = e.name === 'TimeoutError' ? `timed out after ${target.timeoutMs} ms` : `${e.message}${e.cause?.code !== undefined ? ` (${e.cause.code})` : ''}`;
+    throw new Error(`push to ${target.shown} failed: ${why}`);
+  }
   const text = await res.text();
-  if (!res.ok) throw new Error(`push to ${target} failed: ${res.status} ${text.trim()}`);
+  if (!res.ok) throw new Error(`push to ${target.shown} failed: ${res.status} ${text.trim()}`);
 }

@@ -5,7 +5,7 @@ import { escapeHelp, escapeLabelValue } from './escape.js';
 import { family, type Family } from './family.js';
 import { labelName, metricName } from './names.js';
 import { Output } from './output.js';
-import { pushText, type PushOptions } from './push.js';
+import { pushTarget, pushText, type PushOptions } from './push.js';
 import { renderFamily, samplePrefixes, type Format } from './render.js';
 import { serve, type Listening, type ListenOptions } from './server.js';
 import { writeAtomic } from './write-file.js';
@@ -52,8 +52,18 @@ export class PrometheusReporter {
     if (typeof prefix !== 'string') throw new TypeError('PrometheusReporter: prefix must be a string');
     const defaults = options.defaultLabels ?? {};
     if (defaults === null || typeof defaults !== 'object') throw new TypeError('PrometheusReporter: defaultLabels must be an object of strings');
+    const labelOf = new Map<string, string>();
     for (const [k, v] of Object.entries(defaults)) {
       if (typeof v !== 'string') throw new TypeError(`PrometheusReporter: defaultLabels.${k} must be a string`);
+      if (k === '') throw new TypeError('PrometheusReporter: defaultLabels has an empty label name');
+      const name = labelName(k);
+      // `le`/`quantile` belong to histogram/summary samples, `metric` labels the self-metrics.
+      if (name === 'le' || name === 'quantile' || name === 'metric') {
+        throw new TypeError(`PrometheusReporter: defaultLabels.${k} becomes the reserved label ${JSON.stringify(name)}`);
+      }
+      const clash = labelOf.get(name);
+      if (clash !== undefined) throw new TypeError(`PrometheusReporter: defaultLabels.${clash} and defaultLabels.${k} both become the label ${JSON.stringify(name)}`);
+      labelOf.set(name, k);
     }
     this.#aggregator = options.aggregator;
     this.#prefix = prefix === '' || prefix.endsWith('_') ? prefix : `${prefix}_`;
@@ -107,10 +117,15 @@ export class PrometheusReporter {
     return listening;
   }
 
-  /** Pushes the text exposition to a Pushgateway group (PUT: replaces the group). */
+  /**
+   * Pushes the text exposition to a Pushgateway group (PUT: replaces the group). A `user:pass@`
+   * in the URL is sent as Basic auth and never shown: the span's `url` and error messages carry
+   * the URL without it.
+   */
   async push(options: PushOptions): Promise<void> {
+    const target = pushTarget(options);
     const body = this.render('text');
-    await this.#aggregator.telemetry.span(PUSH_EVENT, { url: options?.url, job: options?.job }, () => pushText(body, options));
+    await this.#aggregator.telemetry.span(PUSH_EVENT, { url: target.shown, job: options.job }, () => pushText(body, target));
   }
 
   /** Writes the text exposition atomically (temp file + rename), for node_exporter's textfile collector. */

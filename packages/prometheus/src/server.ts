@@ -15,6 +15,10 @@ export interface ListenOptions {
   readonly token?: string;
   /** Answers GET /health; without it /health says `{"status":"healthy"}`. */
   readonly health?: () => Promise<HealthReport>;
+  /** A client must send its request headers within this (default 5000 ms), else 408. */
+  readonly headersTimeoutMs?: number;
+  /** … and its whole request within this (default 10000 ms, at least headersTimeoutMs), else 408. */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface Listening {
@@ -58,6 +62,12 @@ export async function serve(render: (format: Format) => string, options: ListenO
   if (typeof host !== 'string' || host.length === 0) throw new TypeError('listen: host must be a non-empty string');
   if (options.token !== undefined && (typeof options.token !== 'string' || options.token.length === 0)) throw new TypeError('listen: token must be a non-empty string');
   if (options.health !== undefined && typeof options.health !== 'function') throw new TypeError('listen: health must be a function');
+  const headersTimeout = options.headersTimeoutMs ?? 5_000;
+  const requestTimeout = options.requestTimeoutMs ?? Math.max(10_000, headersTimeout);
+  for (const [what, v] of [['headersTimeoutMs', headersTimeout], ['requestTimeoutMs', requestTimeout]] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new TypeError(`listen: ${what} must be a positive integer of ms, got ${String(v)}`);
+  }
+  if (requestTimeout < headersTimeout) throw new TypeError('listen: requestTimeoutMs must be at least headersTimeoutMs');
   const expected = options.token === undefined ? undefined : Buffer.from(options.token);
   const health = options.health;
 
@@ -82,15 +92,20 @@ export async function serve(render: (format: Format) => string, options: ListenO
     send(res, 200, om ? OPENMETRICS : TEXT, render(om ? 'openmetrics' : 'text'), head);
   };
 
-  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  // Node checks the timeouts every connectionsCheckingInterval (30 s by default): check often
+  // enough that a slow client is cut off close to its deadline.
+  const checkEvery = Math.max(10, Math.min(1000, Math.floor(headersTimeout / 4)));
+  const server = createServer({ requestTimeout, headersTimeout, keepAliveTimeout: 5_000, connectionsCheckingInterval: checkEvery }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `${error instanceof Error ? error.message : String(error)}\n`, false);
       else res.destroy();
     });
   });
-  // A malformed request gets a 400 on its own connection; the server keeps serving the others.
-  server.on('clientError', (_err: Error, socket: Socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  // A malformed request gets a 400 on its own connection, a request too slow to arrive a 408;
+  // the server keeps serving the others.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {

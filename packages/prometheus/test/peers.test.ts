@@ -1,10 +1,11 @@
 import { counter, distribution, lastValue, sum, summary, Telemetry } from '@rx-telemetry/core';
 import { startPrometheus, startPushgateway, type PrometheusPeer, type PushgatewayPeer } from '@rx-telemetry/devkit/prometheus';
+import { freePort } from '@rx-telemetry/devkit/peer-process';
 import { Aggregator } from '@rx-telemetry/hdr';
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { PrometheusReporter, type Listening } from '../src/index.js';
+import { PrometheusReporter, PUSH_EVENT, type Listening } from '../src/index.js';
 import { pushText } from '../src/push.js';
 
 const EVENT = ['http', 'request', 'stop'];
@@ -152,6 +153,33 @@ describe('against a real Prometheus and Pushgateway', function () {
     const [r] = await prometheus.waitFor('batch_import_stop_items_total{job="nightly"}', (x) => x.length === 1);
     expect(r.metric).to.include({ job: 'nightly', shard: 'eu/1', source: 'crm' });
     expect(Number(r.value[1])).to.equal(1300);
+  });
+
+  it('sends URL credentials as Basic auth and keeps them out of the push span and errors', async () => {
+    const bus = new Telemetry();
+    const a = new Aggregator(bus, { metrics: [sum('batch.import.stop.items')] });
+    bus.emit(['batch', 'import', 'stop'], { items: 7 });
+    const seen: string[] = [];
+    bus.attach('t', [...PUSH_EVENT, 'start'], (_e, _m, md) => seen.push(String(md.url)));
+    const secret = new URL(gateway.url);
+    secret.username = 'pusher';
+    secret.password = 's3cret-pw';
+    await new PrometheusReporter({ aggregator: a }).push({ url: secret.toString(), job: 'with_auth' });
+    const gatewayText = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(gatewayText).to.match(/batch_import_stop_items_total\{instance="",job="with_auth"\} 7/);
+    expect(seen).to.have.length(1);
+    expect(seen[0]).not.to.contain('s3cret-pw');
+    expect(seen[0]).to.match(/^http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/with_auth$/);
+    const closed = await freePort(); // free again: nothing listens there
+    let err: Error | undefined;
+    try {
+      await new PrometheusReporter({ aggregator: a }).push({ url: `http://pusher:s3cret-pw@127.0.0.1:${closed}`, job: 'x', timeoutMs: 2000 });
+    } catch (e) {
+      err = e as Error;
+    }
+    a.stop();
+    expect(err?.message).to.equal(`push to http://127.0.0.1:${closed}/metrics/job/x failed: fetch failed (ECONNREFUSED)`);
+    expect(err?.message).not.to.contain('s3cret-pw');
   });
 
   it('rejects with the Pushgateway\'s answer when it refuses a push', async () => {

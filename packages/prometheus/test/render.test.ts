@@ -151,6 +151,10 @@ describe('PrometheusReporter.render', () => {
     const ok = new Aggregator(telemetry, { metrics: [counter('c.d.count', { eventName: ['c'] })] });
     expect(() => new PrometheusReporter({ aggregator: ok, defaultLabels: { a: 1 as unknown as string } })).to.throw(TypeError, /defaultLabels.a/);
     expect(() => new PrometheusReporter({ aggregator: ok }).render('json' as 'text')).to.throw(TypeError, /format/);
+    expect(() => new PrometheusReporter({ aggregator: ok, defaultLabels: { le: '1' } })).to.throw(TypeError, /defaultLabels.le .*reserved label "le"/);
+    expect(() => new PrometheusReporter({ aggregator: ok, defaultLabels: { quantile: '1' } })).to.throw(TypeError, /reserved label "quantile"/);
+    expect(() => new PrometheusReporter({ aggregator: ok, defaultLabels: { metric: 'x' } })).to.throw(TypeError, /reserved label "metric"/);
+    expect(() => new PrometheusReporter({ aggregator: ok, defaultLabels: { 'a-b': '1', a_b: '2' } })).to.throw(TypeError, /both become the label "a_b"/);
     ok.stop();
   });
 });

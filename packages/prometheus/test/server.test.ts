@@ -116,6 +116,17 @@ describe('PrometheusReporter.listen', () => {
     expect((await fetch(`${server.url}/metrics`)).status).to.equal(200);
   });
 
+  it('answers a client that never finishes its headers with 408 after headersTimeoutMs, and keeps serving', async () => {
+    server = await reporter.listen({ port: 0, headersTimeoutMs: 300 });
+    const started = performance.now();
+    // Headers never end (no blank line): only the server's header timeout can end this.
+    const answer = await raw(server.url, 'GET /metrics HTTP/1.1\r\nHost: x\r\n');
+    const waited = performance.now() - started;
+    expect(answer).to.match(/^HTTP\/1\.1 408 /);
+    expect(waited).to.be.within(250, 3000);
+    expect((await fetch(`${server.url}/metrics`)).status).to.equal(200);
+  });
+
   it('rejects bad listen options with a TypeError', async () => {
     let err: unknown;
     try {
@@ -124,12 +135,14 @@ describe('PrometheusReporter.listen', () => {
       err = e;
     }
     expect(err).to.be.instanceOf(TypeError);
-    err = undefined;
-    try {
-      await reporter.listen({ token: '' });
-    } catch (e) {
-      err = e;
+    for (const bad of [{ token: '' }, { headersTimeoutMs: 0 }, { requestTimeoutMs: 1.5 }, { headersTimeoutMs: 2000, requestTimeoutMs: 1000 }]) {
+      err = undefined;
+      try {
+        await reporter.listen({ port: 0, ...bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(err, JSON.stringify(bad)).to.be.instanceOf(TypeError);
     }
-    expect(err).to.be.instanceOf(TypeError);
   });
 });
