@@ -1,5 +1,6 @@
 import type { MetricsSnapshot } from '@rx-telemetry/hdr';
 import { CounterWindow } from './counter-window.js';
+import { metricsNamed } from './metric-index.js';
 import type { Evaluation, RuleEvaluator } from './evaluation.js';
 import { hasTags, labelsKey } from './labels.js';
 import { readStat } from './read-stat.js';
@@ -25,8 +26,7 @@ export class AnomalyEvaluator implements RuleEvaluator {
     const t = snapshot.timestamp;
     this.#counters.begin(t);
     const out: Evaluation[] = [];
-    for (const metric of snapshot.metrics) {
-      if (metric.name !== name) continue;
+    for (const metric of metricsNamed(snapshot, name)) {
       for (const series of metric.series) {
         if (!hasTags(series.tags, tags)) continue;
         const value = readStat(snapshot, metric, series, stat, this.#counters);

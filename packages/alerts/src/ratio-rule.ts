@@ -1,6 +1,7 @@
 import type { MetricsSnapshot } from '@rx-telemetry/hdr';
 import { compare } from './compare.js';
 import { CounterWindow } from './counter-window.js';
+import { metricsNamed } from './metric-index.js';
 import type { Evaluation, RuleEvaluator } from './evaluation.js';
 import { hasTags, labelsKey } from './labels.js';
 import { readAmount } from './read-stat.js';
@@ -26,8 +27,7 @@ export class RatioEvaluator implements RuleEvaluator {
     this.#counters.begin(snapshot.timestamp);
     const groups = new Map<string, Group>();
     const add = (metricName: string, side: 'numerator' | 'denominator'): void => {
-      for (const metric of snapshot.metrics) {
-        if (metric.name !== metricName) continue;
+      for (const metric of metricsNamed(snapshot, metricName)) {
         for (const series of metric.series) {
           if (!hasTags(series.tags, ratio.tags)) continue;
           const labels: Record<string, string> = {};

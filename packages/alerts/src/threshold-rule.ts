@@ -1,6 +1,7 @@
 import type { MetricsSnapshot } from '@rx-telemetry/hdr';
 import { compare } from './compare.js';
 import { CounterWindow } from './counter-window.js';
+import { metricsNamed } from './metric-index.js';
 import type { Evaluation, RuleEvaluator } from './evaluation.js';
 import { hasTags } from './labels.js';
 import { readStat } from './read-stat.js';
@@ -16,8 +17,7 @@ export class ThresholdEvaluator implements RuleEvaluator {
     const { metric: name, tags, stat, op, threshold } = this.rule;
     this.#counters.begin(snapshot.timestamp);
     const out: Evaluation[] = [];
-    for (const metric of snapshot.metrics) {
-      if (metric.name !== name) continue;
+    for (const metric of metricsNamed(snapshot, name)) {
       for (const series of metric.series) {
         if (!hasTags(series.tags, tags)) continue;
         const value = readStat(snapshot, metric, series, stat, this.#counters);
