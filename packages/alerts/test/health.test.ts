@@ -72,6 +72,15 @@ describe('health()', () => {
     expect(report.status).to.equal('degraded');
   });
 
+  it('counts StatsD send errors as reporter drops by default', async () => {
+    const telemetry = new Telemetry();
+    monitorHealth(telemetry);
+    telemetry.emit(['telemetry', 'statsd', 'error'], { count: 1 }, { error: new Error('EHOSTUNREACH'), reporter: 'statsd-reporter-1' });
+    telemetry.emit(['telemetry', 'logger', 'dropped'], { count: 2, total: 2 }, { destination: 'stdout' });
+    const report = await health(telemetry, { thresholds: LENIENT });
+    expect(report.checks.reporterDrops).to.include({ status: 'degraded', value: 3 });
+  });
+
   it('is critical while a critical alert fires and healthy again once it resolves', async () => {
     const telemetry = new Telemetry();
     const source = new Subject<MetricsSnapshot>();

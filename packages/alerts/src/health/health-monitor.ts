@@ -7,13 +7,19 @@ import { SlidingCount } from './sliding-count.js';
 export interface HealthMonitorOptions {
   /** The window failure and drop counts cover (default 60000). */
   readonly windowMs?: number;
-  /** Events that report dropped telemetry (default: `['telemetry','logger','dropped']`). */
+  /**
+   * Events that report dropped telemetry (default: `['telemetry','logger','dropped']` and
+   * `['telemetry','statsd','error']`, a send that did not reach StatsD).
+   */
   readonly dropEvents?: readonly EventName[];
   /** Clock for the windows, ms (default `Date.now`). */
   readonly now?: () => number;
 }
 
-export const DEFAULT_DROP_EVENTS: readonly EventName[] = Object.freeze([Object.freeze(['telemetry', 'logger', 'dropped'])]);
+export const DEFAULT_DROP_EVENTS: readonly EventName[] = Object.freeze([
+  Object.freeze(['telemetry', 'logger', 'dropped']),
+  Object.freeze(['telemetry', 'statsd', 'error']),
+]);
 
 const monitors = new WeakMap<Telemetry, HealthMonitor>();
 let seq = 0;
