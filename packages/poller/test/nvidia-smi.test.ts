@@ -58,17 +58,26 @@ describe('poller: gpu.nvidia', () => {
     expect([got.length, failures.length, after]).to.deep.equal([0, 0, ['memory']]);
   });
 
-  it('emits nothing and reports nothing on this machine by default when nvidia-smi is not on PATH', async function () {
-    const onPath = await new Promise<boolean>((resolve) => execFile('nvidia-smi', ['-L'], (e) => resolve(e === null || (e as NodeJS.ErrnoException).code !== 'ENOENT')));
-    if (onPath) this.skip();
-    const t = new Telemetry();
-    const got = record(t, NVIDIA_GPU_EVENT);
-    const failures = record(t, POLLER_FAILURE_EVENT);
-    const poller = startPoller(t, { periodMs: 60_000 });
-    await poller.poll();
-    const after = poller.measurements();
-    poller.stop();
-    expect([got.length, failures.length, after]).to.deep.equal([0, 0, ['memory', 'cpu', 'event_loop', 'gc']]);
+  it('emits nothing and reports nothing by default when nvidia-smi is not on PATH (a child process with an empty PATH)', async () => {
+    // Whatever this machine has installed: the child's PATH holds no nvidia-smi.
+    const script = `
+      const { Telemetry } = await import(${JSON.stringify(coreUrl)});
+      const { startPoller } = await import(${JSON.stringify(indexUrl)});
+      const t = new Telemetry();
+      const got = [];
+      t.attach('gpu', ['gpu', 'nvidia'], () => got.push('gpu'));
+      t.attach('fail', ['telemetry', 'poller', 'failure'], (_e, _m, md) => got.push('failure:' + md.measurement));
+      const poller = startPoller(t, { periodMs: 60000 });
+      await poller.poll();
+      const after = poller.measurements();
+      poller.stop();
+      console.log(JSON.stringify({ got, after }));`;
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, PATH: '/nonexistent-rx-telemetry-path' } }, (e, out, err) =>
+        e ? reject(new Error(`${e.message}\n${err}`)) : resolve(out),
+      ),
+    );
+    expect(JSON.parse(stdout)).to.deep.equal({ got: [], after: ['memory', 'cpu', 'event_loop', 'gc'] });
   });
 
   it('reports a failing nvidia-smi once, with its stderr, and drops it', async () => {
