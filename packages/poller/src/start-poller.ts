@@ -26,7 +26,10 @@ export interface PollerOptions {
 }
 
 export interface Poller {
-  /** Polls every measurement now; resolves when all of them (nvidia-smi included) are done. */
+  /**
+   * Polls every measurement now; resolves when all of them (nvidia-smi included) are done. An
+   * async measurement still running from an earlier poll is skipped, not called again.
+   */
   poll(): Promise<void>;
   /** Names of the measurements still polled (failed and unavailable ones are dropped). */
   measurements(): string[];
@@ -93,13 +96,24 @@ export function startPoller(telemetry: Telemetry, options: PollerOptions): Polle
     );
   };
 
+  // Async measurements still running: a slow (or hung) one is skipped by later polls instead of
+  // piling up one call per period.
+  const running = new Map<Source, Promise<void>>();
+
   const poll = async (): Promise<void> => {
     if (stopped) return;
     const pending: Promise<void>[] = [];
     for (const source of sources) {
+      if (running.has(source)) continue;
       try {
         const result = source.poll();
-        if (result instanceof Promise) pending.push(result.catch((error: unknown) => drop(source, error)));
+        if (result instanceof Promise) {
+          const settled = result
+            .catch((error: unknown) => drop(source, error))
+            .finally(() => running.delete(source));
+          running.set(source, settled);
+          pending.push(settled);
+        }
       } catch (error) {
         drop(source, error);
       }

@@ -37,6 +37,31 @@ describe('poller: custom measurements', () => {
     expect(got[0].measurements).to.deep.equal({ online: 5 });
   });
 
+  it('skips an async measure still running from an earlier poll instead of piling up calls', async () => {
+    const t = new Telemetry();
+    const got = record(t, ['db', 'pool']);
+    let calls = 0;
+    let release: (() => void) | undefined;
+    const measure = (): Promise<{ idle: number }> => {
+      calls++;
+      return new Promise((resolve) => {
+        release = () => resolve({ idle: calls });
+      });
+    };
+    const poller = startPoller(t, { periodMs: 60_000, measurements: ['memory', { event: ['db', 'pool'], measure }] });
+    const first = poller.poll();
+    await poller.poll(); // resolves without waiting for the hung measure: it was skipped
+    await poller.poll();
+    expect(calls).to.equal(1);
+    release?.();
+    await first;
+    const again = poller.poll(); // called again once the first call settled
+    release?.();
+    await again;
+    poller.stop();
+    expect([calls, got.map((g) => g.measurements.idle)]).to.deep.equal([2, [1, 2]]);
+  });
+
   it('drops a throwing measurement and reports it once, with the error', async () => {
     const t = new Telemetry();
     const failures = record(t, POLLER_FAILURE_EVENT);
