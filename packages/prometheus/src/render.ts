@@ -32,8 +32,12 @@ export function renderFamily(out: Output, f: Family, format: Format, epoch: numb
   switch (f.type) {
     case 'counter':
     case 'gauge': {
+      // OpenMetrics forbids negative counters (a parser rejects the whole exposition): a sum
+      // exposed as a counter that went below 0 is left out there, not allowed to fail the scrape.
+      const skipNegative = format === 'openmetrics' && f.type === 'counter';
       for (let i = 0; i < all.length; i++) {
         const s = all[i] as ValueSeries;
+        if (skipNegative && s.value < 0) continue;
         out.push(prefixesOf(s, f)[0]);
         out.push(`${formatNumber(toBase(f, s.value))}\n`);
       }

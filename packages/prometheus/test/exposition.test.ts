@@ -70,6 +70,27 @@ describe('exposition against real parsers', () => {
     );
   });
 
+  it('leaves a sum exposed as a counter that went negative out of OpenMetrics, which forbids it, and keeps the rest parseable', async () => {
+    const telemetry = new Telemetry();
+    const agg = new Aggregator(telemetry, { metrics: [sum('app.queue.delta', { tags: ['q'] })] });
+    telemetry.emit(['app', 'queue'], { delta: -5 }, { q: 'neg' });
+    telemetry.emit(['app', 'queue'], { delta: 3 }, { q: 'pos' });
+    const reporter = new PrometheusReporter({ aggregator: agg });
+    const om = reporter.render('openmetrics');
+    const text = reporter.render('text');
+    agg.stop();
+    const r = await runTool('/usr/bin/python3', [PARSER], om);
+    expect(r.stderr).to.equal('');
+    const samples = JSON.parse(r.stdout) as { name: string; labels: Record<string, string>; value: number }[];
+    expect(samples.filter((x) => x.name === 'app_queue_delta_total').map((x) => [x.labels.q, x.value])).to.deep.equal([['pos', 3]]);
+    expect(text).to.contain('app_queue_delta_total{q="neg"} -5\n');
+  });
+
+  it('the OpenMetrics parser rejects a negative counter, so the check above can fail', async () => {
+    const r = await runTool('/usr/bin/python3', [PARSER], '# TYPE a counter\na_total -1\n# EOF\n');
+    expect(r.code).to.equal(1);
+  });
+
   it('the OpenMetrics parser rejects output without # EOF, so the check above can fail', async () => {
     const { reporter, agg } = everything(['a']);
     const om = reporter.render('openmetrics').replace('# EOF\n', '');
