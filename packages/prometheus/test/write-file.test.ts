@@ -3,7 +3,7 @@ import { runTool } from '@rx-telemetry/devkit/prometheus';
 import { tempDir } from '@rx-telemetry/devkit/peer-process';
 import { Aggregator } from '@rx-telemetry/hdr';
 import { expect } from 'chai';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PrometheusReporter } from '../src/index.js';
 import { pushUrl } from '../src/push.js';
@@ -27,7 +27,7 @@ describe('PrometheusReporter.writeFile', () => {
     await dir.remove();
   });
 
-  it('rejects when the directory does not exist and leaves nothing behind', async () => {
+  it('rejects when the directory does not exist', async () => {
     const telemetry = new Telemetry();
     const agg = new Aggregator(telemetry, { metrics: [counter('job.run.stop.count')] });
     let err: NodeJS.ErrnoException | undefined;
@@ -38,6 +38,39 @@ describe('PrometheusReporter.writeFile', () => {
     }
     agg.stop();
     expect(err?.code).to.equal('ENOENT');
+  });
+
+  it('removes its temp file when the rename fails', async () => {
+    const dir = await tempDir('textfile');
+    const telemetry = new Telemetry();
+    const agg = new Aggregator(telemetry, { metrics: [counter('job.run.stop.count')] });
+    // A directory where the file should go: the temp file is written, the rename over it fails.
+    await mkdir(join(dir.path, 'app.prom'));
+    let err: NodeJS.ErrnoException | undefined;
+    try {
+      await new PrometheusReporter({ aggregator: agg }).writeFile(join(dir.path, 'app.prom'));
+    } catch (e) {
+      err = e as NodeJS.ErrnoException;
+    }
+    agg.stop();
+    const left = await readdir(dir.path);
+    await dir.remove();
+    expect(err?.code).to.equal('EISDIR');
+    expect(left).to.deep.equal(['app.prom']);
+  });
+
+  it('rejects an empty path with a TypeError', async () => {
+    const telemetry = new Telemetry();
+    const agg = new Aggregator(telemetry, { metrics: [counter('job.run.stop.count')] });
+    let err: unknown;
+    try {
+      await new PrometheusReporter({ aggregator: agg }).writeFile('');
+    } catch (e) {
+      err = e;
+    }
+    agg.stop();
+    expect(err).to.be.instanceOf(TypeError);
+    expect((err as Error).message).to.match(/path/);
   });
 });
 
