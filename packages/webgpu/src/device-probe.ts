@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { categorize } from './category.js';
-import type { CommandRecord, DispatchInfo } from './command-record.js';
+import { gpuTime, type CommandRecord, type DispatchInfo } from './command-record.js';
 import type { DeviceEvents } from './device-events.js';
 import { MemoryTracker } from './memory-tracker.js';
 import { commandState, pipelineName, setCommandState, setPipelineName } from './object-state.js';
 import { rawCopy } from './patch-encoder.js';
-import { openDispatch, stopDispatch } from './dispatch-span.js';
+import { emitStop, failDispatch, openDispatch, stopDispatch } from './dispatch-span.js';
 import { ns } from './span-events.js';
 import { TimestampPool } from './timestamp-pool.js';
 
@@ -47,18 +47,19 @@ export class DeviceProbe {
   readonly pool: TimestampPool;
   /** Recorded command buffers not yet submitted: while 0, submit() goes straight to Dawn. */
   pending = 0;
-  /** Submitted, waiting for a completion promise to ride on. */
-  #inflight: CommandRecord[] = [];
-  /** Batches riding on completion promises, oldest first (Dawn resolves them in order). */
-  readonly #watched: CommandRecord[][] = [];
+  /** Submitted, waiting for a completion promise to ride on: a chain through `next`. */
+  #inflightHead: CommandRecord | undefined = undefined;
+  #inflightTail: CommandRecord | undefined = undefined;
+  /** Batches (chain heads) riding on completion promises, oldest first (Dawn resolves them in order). */
+  readonly #watched: CommandRecord[] = [];
   #waitQueued = false;
   readonly #ensureWait = (): void => {
     this.#waitQueued = false;
-    if (this.#inflight.length !== 0) this.watch(this.raw.onSubmittedWorkDone.call(this.queue));
+    if (this.#inflightHead !== undefined) this.watch(this.raw.onSubmittedWorkDone.call(this.queue));
   };
   readonly #onDone = (): void => this.#finish(this.#watched.shift()!, performance.now());
   readonly #onFail = (error: unknown): void => {
-    for (const rec of this.#watched.shift()!) this.#failAll(rec, error);
+    for (let rec = this.#watched.shift(); rec !== undefined; rec = rec.next) this.#failAll(rec, error);
   };
   /** device.queue is a native getter (~0.2 µs a read here): read once. */
   readonly queue: GPUQueue;
@@ -86,24 +87,36 @@ export class DeviceProbe {
   /** queue.submit for command buffers that may carry records. */
   submit(commandBuffers: Iterable<GPUCommandBuffer>): undefined {
     const list = Array.isArray(commandBuffers) ? (commandBuffers as GPUCommandBuffer[]) : [...commandBuffers];
-    const first = this.#inflight.length;
+    let head: CommandRecord | undefined;
+    let tail: CommandRecord | undefined;
     for (let i = 0; i < list.length; i++) {
       const rec = commandState<CommandRecord>(list[i]);
       if (rec === undefined) continue;
       setCommandState(list[i], undefined);
       this.pending--;
-      this.#inflight.push(rec);
+      if (tail === undefined) head = rec;
+      else tail.next = rec;
+      tail = rec;
     }
     const queue = this.queue;
-    if (this.#inflight.length === first) return this.raw.submit.call(queue, list);
+    if (head === undefined) return this.raw.submit.call(queue, list);
     const t0 = performance.now();
-    for (let i = first; i < this.#inflight.length; i++) this.#open(this.#inflight[i], t0);
     try {
       this.raw.submit.call(queue, list);
     } catch (error) {
-      for (const rec of this.#inflight.splice(first)) this.#failAll(rec, error);
+      for (let rec: CommandRecord | undefined = head; rec !== undefined; rec = rec.next) {
+        this.#open(rec, t0);
+        this.#failAll(rec, error);
+        rec.slot?.release();
+      }
       throw error;
     }
+    // The spans open after Dawn's submit: their start events are built while the GPU already
+    // runs, not before it starts (t0 is still taken before the submit).
+    for (let rec: CommandRecord | undefined = head; rec !== undefined; rec = rec.next) this.#open(rec, t0);
+    if (this.#inflightTail === undefined) this.#inflightHead = head;
+    else this.#inflightTail.next = head;
+    this.#inflightTail = tail;
     if (!this.#waitQueued) {
       // The fallback wait is checked on the next turn of the event loop, not in a microtask: a
       // caller that awaits onSubmittedWorkDone() right after submit() has registered it by then,
@@ -120,20 +133,22 @@ export class DeviceProbe {
    * request and delays the caller's wake-up; riding on the caller's costs one reaction.
    */
   watch(done: Promise<undefined>): void {
-    if (this.#inflight.length === 0) return;
-    this.#watched.push(this.#inflight);
-    this.#inflight = [];
+    const head = this.#inflightHead;
+    if (head === undefined) return;
+    this.#inflightHead = this.#inflightTail = undefined;
+    this.#watched.push(head);
     done.then(this.#onDone, this.#onFail);
   }
 
-  #finish(batch: CommandRecord[], t1: number): void {
-    for (const rec of batch) {
+  #finish(head: CommandRecord, t1: number): void {
+    for (let rec: CommandRecord | undefined = head; rec !== undefined; rec = rec.next) {
       const slot = rec.slot;
       if (slot === undefined) this.#stop(rec, t1, undefined);
       else {
+        const r = rec;
         slot.read().then(
-          (passTimes) => this.#stop(rec, t1, passTimes),
-          (error: unknown) => this.#failAll(rec, error),
+          (passTimes) => this.#stop(r, t1, passTimes),
+          (error: unknown) => this.#failAll(r, error),
         );
       }
     }
@@ -141,13 +156,18 @@ export class DeviceProbe {
 
   #stop(rec: CommandRecord, t1: number, passTimes: number[] | undefined): void {
     const duration = ns(t1 - rec.t0);
-    const dispatches = rec.dispatches;
-    if (dispatches !== undefined && this.events.dispatch.stop.active) {
+    const first = rec.first;
+    const dispatch = this.events.dispatch;
+    if (first !== undefined && dispatch.stop.active) {
       const monotonicTime = ns(t1);
       const category = categorize(duration);
-      for (let i = 0; i < dispatches.length; i++) {
-        const d = dispatches[i];
-        if (d.token !== undefined) stopDispatch(this.events.dispatch, d.token, duration, gpuTime(d, passTimes), monotonicTime, category);
+      if (first.spanId !== 0) stopDispatch(dispatch, first, this.deviceId, duration, gpuTime(rec, first, passTimes), monotonicTime, category);
+      const more = rec.more;
+      if (more !== undefined) {
+        for (let i = 0; i < more.length; i++) {
+          const d = more[i];
+          if (d.spanId !== 0) stopDispatch(dispatch, d, this.deviceId, duration, gpuTime(rec, d, passTimes), monotonicTime, category);
+        }
       }
     }
     const copies = rec.copies;
@@ -177,29 +197,44 @@ export class DeviceProbe {
     const cb = encoder.finish();
     const events = this.events.dispatch;
     const t0 = performance.now();
-    const token = events.active ? openDispatch(events, this.kernelName(pipeline), this.deviceId, workgroups, t0) : undefined;
-    let gpu: number | undefined;
+    let d: DispatchInfo | undefined;
     try {
       this.raw.submit.call(this.queue, [cb]);
+    } catch (error) {
+      slot?.release();
+      if (events.active) {
+        d = backendDispatch(this.kernelName(pipeline), workgroups, slot !== undefined);
+        openDispatch(events, d, this.deviceId, t0);
+        failDispatch(events, d, this.deviceId, t0, error);
+      }
+      throw error;
+    }
+    if (events.active) {
+      d = backendDispatch(this.kernelName(pipeline), workgroups, slot !== undefined);
+      openDispatch(events, d, this.deviceId, t0);
+    }
+    let gpu: number | undefined;
+    try {
       if (slot !== undefined) gpu = (await slot.read())[0];
       else await this.raw.onSubmittedWorkDone.call(this.queue);
     } catch (error) {
-      if (token !== undefined) events.fail(token, error);
+      if (d !== undefined) failDispatch(events, d, this.deviceId, t0, error);
       throw error;
     }
     const t1 = performance.now();
     const result = timing(ns(t1 - t0), gpu, work);
-    if (token !== undefined && events.stop.active) {
-      events.stop.emit({ ...result, monotonicTime: ns(t1) }, { ...token.metadata, category: categorize(result.duration) });
-    }
+    if (d !== undefined && d.spanId !== 0 && events.stop.active) emitStop(events, d, this.deviceId, { ...result, monotonicTime: ns(t1) }, categorize(result.duration));
     return result;
   }
 
   #open(rec: CommandRecord, t0: number): void {
     rec.t0 = t0;
     const dispatch = this.events.dispatch;
-    if (rec.dispatches !== undefined && dispatch.active) {
-      for (const d of rec.dispatches) d.token = openDispatch(dispatch, d.kernel, this.deviceId, d.workgroups, t0);
+    const first = rec.first;
+    if (first !== undefined && dispatch.active) {
+      openDispatch(dispatch, first, this.deviceId, t0);
+      const more = rec.more;
+      if (more !== undefined) for (let i = 0; i < more.length; i++) openDispatch(dispatch, more[i], this.deviceId, t0);
     }
     const transfer = this.events.transfer;
     if (rec.copies !== undefined && transfer.active) {
@@ -208,14 +243,16 @@ export class DeviceProbe {
   }
 
   #failAll(rec: CommandRecord, error: unknown): void {
-    if (rec.dispatches !== undefined) for (const d of rec.dispatches) if (d.token !== undefined) this.events.dispatch.fail(d.token, error);
+    const dispatch = this.events.dispatch;
+    if (rec.first !== undefined && rec.first.spanId !== 0) failDispatch(dispatch, rec.first, this.deviceId, rec.t0, error);
+    if (rec.more !== undefined) for (const d of rec.more) if (d.spanId !== 0) failDispatch(dispatch, d, this.deviceId, rec.t0, error);
     if (rec.copyTokens !== undefined) rec.copyTokens.forEach((t, i) => this.events.transfer.fail(t, error, undefined, { bytes: rec.copies![i] }));
   }
 }
 
-function gpuTime(d: DispatchInfo, passTimes: number[] | undefined): number | undefined {
-  if (passTimes === undefined || d.pass.dispatches !== 1 || d.pass.timed < 0) return undefined;
-  return passTimes[d.pass.timed];
+/** The backend's single dispatch in a single (timed or untimed) pass. */
+function backendDispatch(kernel: string, workgroups: readonly [number, number, number], timed: boolean): DispatchInfo {
+  return { kernel, workgroups, timed: timed ? 0 : -1, pass: 0, spanId: 0, parentSpanId: undefined, correlationId: undefined };
 }
 
 /** Rates use the GPU time when there is one: it excludes submit and wake-up latency. */

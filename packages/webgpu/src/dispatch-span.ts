@@ -1,57 +1,51 @@
 import { performance } from 'node:perf_hooks';
-import { correlationId, currentSpanId, nextSpanId } from '@rx-telemetry/core';
+import { correlationId, currentSpanId, nextSpanId, type Measurements } from '@rx-telemetry/core';
 import type { DurationCategory } from './category.js';
-import { ns, type SpanEvents, type SpanToken } from './span-events.js';
+import type { DispatchInfo } from './command-record.js';
+import { ns, type SpanEvents } from './span-events.js';
 
 const origin = performance.timeOrigin;
-
-/** An open dispatch span: the fields its stop event repeats. */
-export interface DispatchToken extends SpanToken {
-  readonly kernel: string;
-  readonly device: string;
-  readonly workgroups: readonly [number, number, number] | undefined;
-  readonly spanId: number;
-  readonly parentSpanId: number | undefined;
-  readonly correlationId: string | undefined;
-}
 
 // The dispatch span's events are built from object literals of fixed shapes rather than through
 // SpanEvents' generic copying: they run once per dispatch, the stop between Dawn's completion
 // callback and the caller's continuation, and spreading/extending objects of varying shapes
-// cost several hundred ns each there.
+// cost several hundred ns each there. The span's ids live on the DispatchInfo itself.
 
-export function openDispatch(
-  events: SpanEvents,
-  kernel: string,
-  device: string,
-  workgroups: readonly [number, number, number] | undefined,
-  t0: number,
-): DispatchToken {
-  const spanId = nextSpanId();
-  const parentSpanId = currentSpanId();
-  const correlation = correlationId();
-  const metadata =
-    parentSpanId === undefined
-      ? correlation === undefined
-        ? { kernel, device, workgroups, spanId }
-        : { kernel, device, workgroups, spanId, correlationId: correlation }
-      : correlation === undefined
-        ? { kernel, device, workgroups, spanId, parentSpanId }
-        : { kernel, device, workgroups, spanId, parentSpanId, correlationId: correlation };
-  if (events.start.active) events.start.emit({ monotonicTime: ns(t0), systemTime: Math.round(origin + t0) }, metadata);
-  return { t0, metadata, kernel, device, workgroups, spanId, parentSpanId, correlationId: correlation };
+function metadataOf(d: DispatchInfo, device: string): Record<string, unknown> {
+  const { kernel, workgroups, spanId, parentSpanId, correlationId: correlation } = d;
+  return parentSpanId === undefined
+    ? correlation === undefined
+      ? { kernel, device, workgroups, spanId }
+      : { kernel, device, workgroups, spanId, correlationId: correlation }
+    : correlation === undefined
+      ? { kernel, device, workgroups, spanId, parentSpanId }
+      : { kernel, device, workgroups, spanId, parentSpanId, correlationId: correlation };
+}
+
+/** Opens the dispatch's span (ids from the caller's context) and emits its start event at `t0`. */
+export function openDispatch(events: SpanEvents, d: DispatchInfo, device: string, t0: number): void {
+  d.spanId = nextSpanId();
+  d.parentSpanId = currentSpanId();
+  d.correlationId = correlationId();
+  if (events.start.active) events.start.emit({ monotonicTime: ns(t0), systemTime: Math.round(origin + t0) }, metadataOf(d, device));
 }
 
 export function stopDispatch(
   events: SpanEvents,
-  t: DispatchToken,
+  d: DispatchInfo,
+  device: string,
   duration: number,
   gpuDuration: number | undefined,
   monotonicTime: number,
   category: DurationCategory,
 ): void {
-  const { kernel, device, workgroups, spanId, parentSpanId } = t;
-  const correlation = t.correlationId;
+  emitStop(events, d, device, gpuDuration === undefined ? { duration, monotonicTime } : { duration, gpuDuration, monotonicTime }, category);
+}
+
+/** The stop event with the given measurements (the backend's carry rates too). */
+export function emitStop(events: SpanEvents, d: DispatchInfo, device: string, measurements: Measurements, category: DurationCategory): void {
+  const { kernel, workgroups, spanId, parentSpanId } = d;
+  const correlation = d.correlationId;
   const metadata =
     parentSpanId === undefined
       ? correlation === undefined
@@ -60,5 +54,10 @@ export function stopDispatch(
       : correlation === undefined
         ? { kernel, device, workgroups, spanId, parentSpanId, category }
         : { kernel, device, workgroups, spanId, parentSpanId, correlationId: correlation, category };
-  events.stop.emit(gpuDuration === undefined ? { duration, monotonicTime } : { duration, gpuDuration, monotonicTime }, metadata);
+  events.stop.emit(measurements, metadata);
+}
+
+/** The exception event of an open dispatch span that started at `t0`. */
+export function failDispatch(events: SpanEvents, d: DispatchInfo, device: string, t0: number, error: unknown): void {
+  events.fail({ t0, metadata: metadataOf(d, device) }, error);
 }

@@ -1,4 +1,4 @@
-import { newRecord, type CommandRecord, type PassRecord } from './command-record.js';
+import { newRecord, recordDispatch, type CommandRecord } from './command-record.js';
 import type { DeviceProbe } from './device-probe.js';
 import { encoderState, passState, setCommandState, setEncoderState, setPassState } from './object-state.js';
 
@@ -34,11 +34,10 @@ function patchEncoderPrototype(proto: GPUCommandEncoder): void {
   proto.beginComputePass = function (this: GPUCommandEncoder, descriptor?: GPUComputePassDescriptor): GPUComputePassEncoder {
     const rec = encoderState<CommandRecord>(this);
     if (rec === undefined) return begin.call(this, descriptor);
-    const probe = rec.probe;
     let timed = -1;
     let desc = descriptor;
-    if (probe.timestamps && descriptor?.timestampWrites === undefined) {
-      rec.slot ??= probe.pool.acquire();
+    if (rec.probe.timestamps && descriptor?.timestampWrites === undefined) {
+      rec.slot ??= rec.probe.pool.acquire();
       const writes = rec.slot?.nextPass();
       if (writes !== undefined) {
         timed = rec.slot!.passes - 1;
@@ -48,7 +47,12 @@ function patchEncoderPrototype(proto: GPUCommandEncoder): void {
     const pass = begin.call(this, desc);
     const passProto = Object.getPrototypeOf(pass) as GPUComputePassEncoder;
     if (!patched.has(passProto)) patchPassPrototype(passProto);
-    setPassState<PassRecord>(pass, { rec, timed, kernel: 'unknown', dispatches: 0 });
+    // The encoder is locked while a pass is open, so the record itself holds the pass's state.
+    rec.passIndex++;
+    rec.passTimed = timed;
+    rec.passKernel = 'unknown';
+    rec.passDispatches = 0;
+    setPassState<CommandRecord>(pass, rec);
     return pass;
   };
   proto.copyBufferToBuffer = function (this: GPUCommandEncoder): undefined {
@@ -69,7 +73,7 @@ function patchEncoderPrototype(proto: GPUCommandEncoder): void {
       } else slot.encodeResolve(this, copy);
     }
     const cb = finish.call(this, descriptor);
-    if (rec.dispatches !== undefined || rec.copies !== undefined || rec.slot !== undefined) {
+    if (rec.first !== undefined || rec.copies !== undefined || rec.slot !== undefined) {
       setCommandState(cb, rec);
       rec.probe.pending++;
     }
@@ -83,28 +87,20 @@ function patchPassPrototype(proto: GPUComputePassEncoder): void {
   const dispatch = proto.dispatchWorkgroups;
   const dispatchIndirect = proto.dispatchWorkgroupsIndirect;
   proto.setPipeline = function (this: GPUComputePassEncoder, pipeline: GPUComputePipeline): undefined {
-    const pass = passState<PassRecord>(this);
-    if (pass !== undefined) pass.kernel = pass.rec.probe.kernelName(pipeline);
+    const rec = passState<CommandRecord>(this);
+    if (rec !== undefined) rec.passKernel = rec.probe.kernelName(pipeline);
     return setPipeline.call(this, pipeline);
   };
   proto.dispatchWorkgroups = function (this: GPUComputePassEncoder, x: number, y?: number, z?: number): undefined {
-    const pass = passState<PassRecord>(this);
-    if (pass !== undefined) record(pass, [x, y ?? 1, z ?? 1]);
+    const rec = passState<CommandRecord>(this);
+    if (rec !== undefined) recordDispatch(rec, [x, y ?? 1, z ?? 1]);
     return dispatch.call(this, x, y, z);
   };
   proto.dispatchWorkgroupsIndirect = function (this: GPUComputePassEncoder, buffer: GPUBuffer, offset: number): undefined {
-    const pass = passState<PassRecord>(this);
-    if (pass !== undefined) record(pass, undefined);
+    const rec = passState<CommandRecord>(this);
+    if (rec !== undefined) recordDispatch(rec, undefined);
     return dispatchIndirect.call(this, buffer, offset);
   };
-}
-
-function record(pass: PassRecord, workgroups: [number, number, number] | undefined): void {
-  pass.dispatches++;
-  const info = { kernel: pass.kernel, workgroups, pass, token: undefined };
-  const rec = pass.rec;
-  if (rec.dispatches === undefined) rec.dispatches = [info];
-  else rec.dispatches.push(info);
 }
 
 /** copyBufferToBuffer(src, srcOffset, dst, dstOffset, size) or the newer (src, dst, size?). */

@@ -1,0 +1,199 @@
+import { expect } from 'chai';
+import { Telemetry } from '@rx-telemetry/core';
+import { BufferUsage, ComputeBackend, VECTOR_ADD_WGSL, instrument, requestAdapter, uniform, type InstrumentedDevice, type Kernel } from '../src/index.js';
+import { deviceOrSkip, record, spanEvents, until, type Recorded } from './support.js';
+
+const N = 1024;
+
+// Dispatches recorded from ordinary WebGPU calls: several per pass, several passes per encoder,
+// several command buffers per submit, indirect dispatches, and submits nobody waits on.
+describe('dispatch recording from user-encoded work', function () {
+  let telemetry: Telemetry;
+  let gpu: InstrumentedDevice;
+  let backend: ComputeBackend;
+  let kernel: Kernel;
+  let bindGroup: GPUBindGroup;
+
+  beforeEach(async function () {
+    telemetry = new Telemetry();
+    gpu = await deviceOrSkip(this, telemetry, { deviceId: 'rec-gpu' });
+    backend = new ComputeBackend(gpu);
+    kernel = await backend.kernel('vector_add', VECTOR_ADD_WGSL);
+    const bufs = [backend.buffer(4 * N), backend.buffer(4 * N), backend.buffer(4 * N), uniform(backend, [N])];
+    bindGroup = gpu.device.createBindGroup({
+      layout: kernel.pipeline.getBindGroupLayout(0),
+      entries: bufs.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+  });
+  afterEach(() => gpu?.destroy());
+
+  /** One encoder: `passes[i]` dispatches (their x counts) in pass i. */
+  function encode(passes: number[][]): GPUCommandBuffer {
+    const encoder = gpu.device.createCommandEncoder();
+    for (const dispatches of passes) {
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(kernel.pipeline);
+      pass.setBindGroup(0, bindGroup);
+      for (const x of dispatches) pass.dispatchWorkgroups(x);
+      pass.end();
+    }
+    return encoder.finish();
+  }
+
+  const stops = (seen: Recorded[]) => seen.filter((e) => e.name === 'compute.kernel.dispatch.stop');
+
+  it('two dispatches in one pass give two spans, and neither claims the shared pass time as its gpuDuration', async function () {
+    const seen = record(telemetry, 'd', spanEvents('compute.kernel.dispatch'));
+    gpu.device.queue.submit([encode([[1, 2]])]);
+    await gpu.device.queue.onSubmittedWorkDone();
+    await until(() => stops(seen).length === 2, 'two stops');
+    const starts = seen.filter((e) => e.name === 'compute.kernel.dispatch.start');
+    expect(starts.map((e) => e.metadata.workgroups)).to.deep.equal([
+      [1, 1, 1],
+      [2, 1, 1],
+    ]);
+    expect(new Set(starts.map((e) => e.metadata.spanId)).size).to.equal(2);
+    expect(stops(seen).map((e) => e.metadata.spanId)).to.deep.equal(starts.map((e) => e.metadata.spanId));
+    for (const e of stops(seen)) expect(e.measurements).to.not.have.property('gpuDuration');
+  });
+
+  it('dispatches alone in their own passes each carry their own gpuDuration <= duration', async function () {
+    if (!gpu.timestamps) this.skip();
+    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    gpu.device.queue.submit([encode([[1], [N / 256], [2, 3]])]);
+    await gpu.device.queue.onSubmittedWorkDone();
+    await until(() => seen.length === 4, 'four stops');
+    expect(seen.map((e) => e.metadata.workgroups)).to.deep.equal([
+      [1, 1, 1],
+      [N / 256, 1, 1],
+      [2, 1, 1],
+      [3, 1, 1],
+    ]);
+    for (const e of seen.slice(0, 2)) {
+      expect(e.measurements.gpuDuration).to.be.above(0);
+      expect(e.measurements.gpuDuration).to.be.at.most(e.measurements.duration);
+    }
+    // The third pass held two dispatches: no single-dispatch GPU time for them.
+    for (const e of seen.slice(2)) expect(e.measurements).to.not.have.property('gpuDuration');
+  });
+
+  it('several command buffers in one submit stop once each, in submit order', async function () {
+    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    gpu.device.queue.submit([encode([[1]]), encode([[2]]), encode([[3]])]);
+    await gpu.device.queue.onSubmittedWorkDone();
+    await until(() => seen.length === 3, 'three stops');
+    expect(seen.map((e) => (e.metadata.workgroups as number[])[0])).to.deep.equal([1, 2, 3]);
+    expect(seen.every((e) => e.metadata.kernel === 'vector_add' && e.metadata.device === 'rec-gpu')).to.equal(true);
+  });
+
+  it('a submit nobody waits on still stops its dispatch (the package waits for it)', async function () {
+    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    gpu.device.queue.submit([encode([[4]])]);
+    await until(() => seen.length === 1, 'the stop of an unwaited submit');
+    expect(seen[0].metadata.workgroups).to.deep.equal([4, 1, 1]);
+    expect(seen[0].measurements.duration).to.be.above(0);
+  });
+
+  it('an indirect dispatch is recorded with workgroups undefined', async function () {
+    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const args = gpu.device.createBuffer({ size: 12, usage: BufferUsage.INDIRECT | BufferUsage.COPY_DST });
+    gpu.device.queue.writeBuffer(args, 0, Uint32Array.of(2, 1, 1));
+    const encoder = gpu.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroupsIndirect(args, 0);
+    pass.end();
+    gpu.device.queue.submit([encoder.finish()]);
+    await gpu.device.queue.onSubmittedWorkDone();
+    await until(() => seen.length === 1, 'the indirect stop');
+    expect(seen[0].metadata).to.have.property('workgroups', undefined);
+    expect(seen[0].metadata.kernel).to.equal('vector_add');
+  });
+
+  it("the caller's own timestampWrites are kept and not read as gpuDuration", async function () {
+    if (!gpu.timestamps) this.skip();
+    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const querySet = gpu.device.createQuerySet({ type: 'timestamp', count: 2 });
+    const resolve = gpu.device.createBuffer({ size: 16, usage: BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC });
+    const encoder = gpu.device.createCommandEncoder();
+    const pass = encoder.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } });
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(1);
+    pass.end();
+    encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
+    gpu.device.queue.submit([encoder.finish()]);
+    const ticks = new BigUint64Array(await backend.read(resolve, 16));
+    await until(() => seen.length === 1, 'the stop');
+    expect(ticks[1] >= ticks[0] && ticks[1] > 0n).to.equal(true);
+    expect(seen[0].measurements).to.not.have.property('gpuDuration');
+  });
+
+  it('only a start handler attached still gets start events with span ids', async function () {
+    const seen = record(telemetry, 's', [['compute', 'kernel', 'dispatch', 'start']]);
+    gpu.device.queue.submit([encode([[1]])]);
+    await gpu.device.queue.onSubmittedWorkDone();
+    expect(seen).to.have.length(1);
+    expect(seen[0].metadata.spanId).to.be.a('number').and.above(0);
+    expect(seen[0].measurements.monotonicTime).to.be.above(0);
+  });
+});
+
+describe('device options and bad input', function () {
+  let telemetry: Telemetry;
+  let gpu: InstrumentedDevice | undefined;
+  beforeEach(() => (telemetry = new Telemetry()));
+  afterEach(() => gpu?.destroy());
+
+  it('timestamps: false gives dispatches without gpuDuration', async function () {
+    gpu = await deviceOrSkip(this, telemetry, { timestamps: false });
+    expect(gpu.timestamps).to.equal(false);
+    const backend = new ComputeBackend(gpu);
+    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const k = await backend.kernel('vector_add', VECTOR_ADD_WGSL);
+    const result = await backend.run(k, [backend.buffer(64), backend.buffer(64), backend.buffer(64), uniform(backend, [16])], [1]);
+    expect(result).to.not.have.property('gpuDuration');
+    expect(seen[0].measurements).to.not.have.property('gpuDuration');
+    expect(seen[0].measurements.duration).to.equal(result.duration);
+  });
+
+  it('info describes the adapter, and requiredLimits reach the device', async function () {
+    gpu = await deviceOrSkip(this, telemetry, { requiredLimits: { maxStorageBufferBindingSize: 1 << 20 } });
+    for (const key of ['vendor', 'architecture', 'device', 'description'] as const) expect(gpu.info[key]).to.be.a('string');
+    expect(gpu.info.fallback).to.be.a('boolean');
+    if (/llvmpipe/.test(gpu.info.description)) expect(gpu.info.fallback).to.equal(true);
+    expect(gpu.device.limits.maxStorageBufferBindingSize).to.be.at.least(1 << 20);
+  });
+
+  it('instrument() names the bad argument in a TypeError', async function () {
+    gpu = await deviceOrSkip(this, telemetry);
+    const device = gpu.device;
+    expect(() => instrument(null as unknown as Telemetry, device)).to.throw(TypeError, /telemetry must be a Telemetry/);
+    expect(() => instrument(telemetry, {} as GPUDevice)).to.throw(TypeError, /device must be a GPUDevice/);
+  });
+
+  it('ComputeBackend names the bad argument in a TypeError', async function () {
+    gpu = await deviceOrSkip(this, telemetry);
+    expect(() => new ComputeBackend({} as InstrumentedDevice)).to.throw(TypeError, /InstrumentedDevice/);
+    const backend = new ComputeBackend(gpu);
+    expect(() => backend.kernel('', VECTOR_ADD_WGSL)).to.throw(TypeError, /name must be a non-empty string/);
+    expect(() => backend.kernel('k', '')).to.throw(TypeError, /wgsl must be a non-empty string/);
+    expect(() => backend.upload('text' as unknown as Float32Array)).to.throw(TypeError, /TypedArray/);
+    const k = await backend.kernel('vector_add', VECTOR_ADD_WGSL);
+    expect(() => backend.run({} as Kernel, [], [1])).to.throw(TypeError, /kernel must come from backend.kernel/);
+    expect(() => backend.run(k, 'x' as unknown as GPUBuffer[], [1])).to.throw(TypeError, /bindings must be an array/);
+    expect(() => backend.run(k, [], [] as unknown as [number])).to.throw(TypeError, /workgroups must be/);
+  });
+
+  it('a deviceId that is not a non-empty string is a TypeError', async function () {
+    gpu = await deviceOrSkip(this, telemetry); // skips (outside CI) where there is no adapter at all
+    const { adapter } = await requestAdapter();
+    const device = await adapter.requestDevice();
+    try {
+      expect(() => instrument(telemetry, device, { deviceId: '' })).to.throw(TypeError, /deviceId must be a non-empty string/);
+    } finally {
+      device.destroy();
+    }
+  });
+});
