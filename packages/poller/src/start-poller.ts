@@ -71,17 +71,25 @@ export function startPoller(telemetry: Telemetry, options: PollerOptions): Polle
   const wanted = options.measurements ?? BUILTIN_MEASUREMENTS;
   if (!Array.isArray(wanted)) throw new TypeError('startPoller: measurements must be an array');
   checkMeasurements(wanted);
+  checkNvidiaSmi(options.nvidiaSmi);
 
-  let sources: Source[] = wanted.map((m, i) => {
-    switch (m) {
-      case 'memory': return memorySource(telemetry);
-      case 'cpu': return cpuSource(telemetry);
-      case 'event_loop': return eventLoopSource(telemetry, resolution);
-      case 'gc': return gcSource(telemetry);
-      case 'gpu': return nvidiaSmiSource(telemetry, options.nvidiaSmi);
-      default: return customSource(telemetry, m, i);
-    }
-  });
+  let sources: Source[] = [];
+  try {
+    wanted.forEach((m, i) => {
+      switch (m) {
+        case 'memory': return void sources.push(memorySource(telemetry));
+        case 'cpu': return void sources.push(cpuSource(telemetry));
+        case 'event_loop': return void sources.push(eventLoopSource(telemetry, resolution));
+        case 'gc': return void sources.push(gcSource(telemetry));
+        case 'gpu': return void sources.push(nvidiaSmiSource(telemetry, options.nvidiaSmi));
+        default: return void sources.push(customSource(telemetry, m, i));
+      }
+    });
+  } catch (error) {
+    // A bad custom measurement: release what the sources before it already hold (observers, histograms).
+    for (const source of sources) source.stop?.();
+    throw error;
+  }
   let stopped = false;
 
   const drop = (source: Source, error: unknown): void => {
@@ -135,6 +143,18 @@ export function startPoller(telemetry: Telemetry, options: PollerOptions): Polle
       sources = [];
     },
   };
+}
+
+function checkNvidiaSmi(options: NvidiaSmiOptions | undefined): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') throw new TypeError('startPoller: nvidiaSmi must be an object { command?, timeoutMs? }');
+  if (options.command !== undefined && (typeof options.command !== 'string' || options.command.length === 0)) {
+    throw new TypeError('startPoller: nvidiaSmi.command must be a non-empty string');
+  }
+  const t = options.timeoutMs;
+  if (t !== undefined && (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > MAX_TIMER_MS)) {
+    throw new TypeError(`startPoller: nvidiaSmi.timeoutMs must be an integer from 1 to ${MAX_TIMER_MS}, got ${String(t)}`);
+  }
 }
 
 function checkMeasurements(wanted: readonly PollerMeasurement[]): void {

@@ -1,5 +1,6 @@
 import { Telemetry } from '@rx-telemetry/core';
 import { expect } from 'chai';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { startPoller, type PollerMeasurement, type PollerOptions } from '../src/index.js';
 
 describe('poller: options', () => {
@@ -12,6 +13,8 @@ describe('poller: options', () => {
     ['a custom measurement without an event', { periodMs: 1000, measurements: [{ measure: () => ({}) } as unknown as PollerMeasurement] }, /measurements\[0\] must be a built-in name, a function, or/],
     ['measurements that is not an array', { periodMs: 1000, measurements: 'memory' as unknown as PollerMeasurement[] }, /measurements must be an array/],
     ['a fractional eventLoopResolutionMs', { periodMs: 1000, eventLoopResolutionMs: 0.5 }, /eventLoopResolutionMs must be an integer >= 1/],
+    ['an empty nvidiaSmi.command', { periodMs: 1000, nvidiaSmi: { command: '' } }, /nvidiaSmi.command must be a non-empty string/],
+    ['a negative nvidiaSmi.timeoutMs', { periodMs: 1000, nvidiaSmi: { timeoutMs: -1 } }, /nvidiaSmi.timeoutMs must be an integer from 1 to 2147483647, got -1/],
   ];
   for (const [what, options, message] of bad) {
     it(`throws a TypeError for ${what}`, () => {
@@ -21,6 +24,27 @@ describe('poller: options', () => {
 
   it('throws a TypeError for something that is not a Telemetry', () => {
     expect(() => startPoller({} as Telemetry, { periodMs: 1000 })).to.throw(TypeError, /telemetry must be a Telemetry instance/);
+  });
+
+  it('releases the sources built before a bad custom measurement (no GC observer or histogram left running)', () => {
+    const observe = PerformanceObserver.prototype.observe;
+    const disconnect = PerformanceObserver.prototype.disconnect;
+    let observing = 0;
+    PerformanceObserver.prototype.observe = function (this: PerformanceObserver, ...args: Parameters<PerformanceObserver['observe']>) {
+      observing++;
+      return observe.apply(this, args);
+    };
+    PerformanceObserver.prototype.disconnect = function (this: PerformanceObserver) {
+      observing--;
+      return disconnect.call(this);
+    };
+    try {
+      expect(() => startPoller(new Telemetry(), { periodMs: 1000, measurements: ['gc', { event: [] } as unknown as PollerMeasurement] })).to.throw(TypeError, /measurements\[1\]/);
+    } finally {
+      PerformanceObserver.prototype.observe = observe;
+      PerformanceObserver.prototype.disconnect = disconnect;
+    }
+    expect(observing).to.equal(0);
   });
 
   it('polls every built-in by default', () => {
