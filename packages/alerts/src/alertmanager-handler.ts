@@ -1,5 +1,5 @@
 import type { Alert } from './alert.js';
-import { checkCount } from './check-number.js';
+import { checkCount, checkHeaders, checkInteger } from './check-number.js';
 import { checkUrl } from './check-url.js';
 import { named, type AlertHandler } from './handler.js';
 import { postJson } from './post-json.js';
@@ -40,11 +40,12 @@ export interface PostableAlert {
 export function alertmanagerHandler(options: AlertmanagerOptions): AlertHandler {
   if (options === null || typeof options !== 'object') throw new TypeError('alertmanagerHandler: options must be an object');
   const base = checkUrl(options.url, 'alertmanagerHandler');
+  if (options.generatorURL !== undefined) checkUrl(options.generatorURL, 'alertmanagerHandler: generatorURL');
   const url = /\/api\/v2\/alerts\/?$/.test(base) ? base : `${base.replace(/\/+$/, '')}/api/v2/alerts`;
   const post = {
-    headers: options.headers,
+    headers: checkHeaders(options.headers, 'alertmanagerHandler: headers'),
     timeoutMs: checkCount(options.timeoutMs ?? 5000, 'alertmanagerHandler: timeoutMs', 1),
-    retries: checkCount(options.retries ?? 3, 'alertmanagerHandler: retries', 0),
+    retries: checkInteger(options.retries ?? 3, 'alertmanagerHandler: retries', 0),
     backoffMs: checkCount(options.backoffMs ?? 500, 'alertmanagerHandler: backoffMs', 0),
   };
   return named(`alertmanager(${displayUrl(base)})`, (alert) => postJson(url, [toPostableAlert(alert, options.generatorURL)], post));

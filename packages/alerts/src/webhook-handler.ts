@@ -1,5 +1,5 @@
 import type { Alert } from './alert.js';
-import { checkCount } from './check-number.js';
+import { checkCount, checkHeaders, checkInteger } from './check-number.js';
 import { checkUrl } from './check-url.js';
 import { named, type AlertHandler } from './handler.js';
 import { postJson } from './post-json.js';
@@ -39,9 +39,9 @@ export function webhookHandler(options: WebhookOptions): AlertHandler {
   if (options === null || typeof options !== 'object') throw new TypeError('webhookHandler: options must be an object');
   const url = checkUrl(options.url, 'webhookHandler');
   const post = {
-    headers: options.headers,
+    headers: checkHeaders(options.headers, 'webhookHandler: headers'),
     timeoutMs: checkCount(options.timeoutMs ?? 5000, 'webhookHandler: timeoutMs', 1),
-    retries: checkCount(options.retries ?? 3, 'webhookHandler: retries', 0),
+    retries: checkInteger(options.retries ?? 3, 'webhookHandler: retries', 0),
     backoffMs: checkCount(options.backoffMs ?? 500, 'webhookHandler: backoffMs', 0),
   };
   return named(`webhook(${displayUrl(url)})`, (alert) => postJson(url, { version: 1, status: alert.status, alert } satisfies WebhookPayload, post));

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Subject } from 'rxjs';
 import { Telemetry } from '@rx-telemetry/core';
 import type { MetricsSnapshot } from '@rx-telemetry/hdr';
-import { Alerts, webhookHandler, type AlertRule } from '../src/index.js';
+import { Alerts, alertmanagerHandler, webhookHandler, type AlertRule } from '../src/index.js';
 
 function make(rules: unknown[], extra: Record<string, unknown> = {}): Alerts {
   return new Alerts(new Telemetry(), { source: new Subject<MetricsSnapshot>(), rules: rules as AlertRule[], ...extra });
@@ -36,6 +36,16 @@ describe('input validation', () => {
   it('rejects a source that is not an Observable and non-function handlers', () => {
     expect(() => new Alerts(new Telemetry(), { source: {} as never, rules: [] })).to.throw(TypeError, /source must be an Observable/);
     expect(() => make([], { handlers: ['nope'] })).to.throw(TypeError, /handlers\[0\] must be a function/);
+  });
+
+  it('rejects bad handler headers, a fractional retry count and a bad generatorURL when the handler is made, not at delivery', () => {
+    const url = 'http://127.0.0.1:9';
+    expect(() => webhookHandler({ url, headers: { 'x-n': 1 as unknown as string } })).to.throw(TypeError, /webhookHandler: headers.x-n must be a string/);
+    expect(() => webhookHandler({ url, headers: { 'bad header': 'v' } })).to.throw(TypeError, /"bad header" is not a valid header name/);
+    expect(() => webhookHandler({ url, headers: { 'x-a': 'v\r\nInjected: 1' } })).to.throw(TypeError, /must not contain CR, LF or NUL/);
+    expect(() => webhookHandler({ url, retries: 1.5 })).to.throw(TypeError, /webhookHandler: retries must be an integer >= 0, got 1.5/);
+    expect(() => alertmanagerHandler({ url, headers: [] as unknown as Record<string, string> })).to.throw(TypeError, /alertmanagerHandler: headers must be an object of strings/);
+    expect(() => alertmanagerHandler({ url, generatorURL: 'not a url' })).to.throw(TypeError, /generatorURL/);
   });
 
   it('rejects a webhook URL that does not parse without echoing its password', () => {
