@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PrometheusReporter } from '../src/index.js';
-import { pushUrl } from '../src/push.js';
+import { pushTarget, pushUrl } from '../src/push.js';
 
 describe('PrometheusReporter.writeFile', () => {
   it('replaces the file with the text exposition and leaves no temp file', async () => {
@@ -85,5 +85,17 @@ describe('push URL', () => {
     expect(() => pushUrl({ url: 'ftp://x', job: 'a' })).to.throw(TypeError, /url/);
     expect(() => pushUrl({ url: 'http://x', job: '' })).to.throw(TypeError, /job/);
     expect(() => pushUrl({ url: 'http://x', job: 'a', grouping: { 'bad-label': 'v' } })).to.throw(TypeError, /label/);
+    expect(() => pushTarget({ url: 'http://x', job: 'a', timeoutMs: 0 })).to.throw(TypeError, /timeoutMs must be a finite number > 0/);
+    expect(() => pushUrl({ url: 'ftp://u:hunter2@x', job: 'a' })).to.throw(TypeError, /^push: url must be an http\(s\) URL, got ftp:\/\/\*\*\*@x$/);
+  });
+
+  it('moves URL credentials into a Basic Authorization header', () => {
+    const t = pushTarget({ url: 'http://us%40er:p%3Ass@127.0.0.1:9091', job: 'j' });
+    expect(t).to.deep.equal({
+      url: 'http://127.0.0.1:9091/metrics/job/j',
+      shown: 'http://127.0.0.1:9091/metrics/job/j',
+      authorization: `Basic ${Buffer.from('us@er:p:ss').toString('base64')}`,
+      timeoutMs: 10_000,
+    });
   });
 });
