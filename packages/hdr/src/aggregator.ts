@@ -89,6 +89,9 @@ export class Aggregator {
     for (const def of metrics) {
       if (!isDefinition(def)) throw new TypeError('Aggregator: every metric must come from counter(), sum(), lastValue(), summary() or distribution()');
       if (names.has(def.name)) throw new TypeError(`Aggregator: metric ${JSON.stringify(def.name)} is defined twice`);
+      // The overflow series is labelled { overflow: 'true' }: a tag of that name could produce a
+      // real series with the very same labels (a duplicate series for every exporter).
+      if (def.tags.includes('overflow')) throw new TypeError(`Aggregator: metric ${JSON.stringify(def.name)} has a tag named "overflow", which is reserved for the overflow series`);
       names.add(def.name);
       const state = new MetricState(def, this.#layout, this.#ticker, maxSeries, telemetry);
       this.#states.push(state);

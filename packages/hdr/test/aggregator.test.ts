@@ -272,6 +272,7 @@ describe('Aggregator', () => {
     expect(() => new Aggregator(telemetry, { metrics: [m[0], m[0]] })).to.throw(TypeError, /defined twice/);
     expect(() => new Aggregator(telemetry, { metrics: [distribution('a.b', { reporterOptions: { buckets: [2, 1] } })] })).to.throw(TypeError, /increasing/);
     expect(() => new Aggregator(telemetry, { metrics: [{ name: 'x' }] as never })).to.throw(TypeError, /counter\(\)/);
+    expect(() => new Aggregator(telemetry, { metrics: [counter('a.b.count', { tags: ['overflow'] })] })).to.throw(TypeError, /tag named "overflow", which is reserved/);
     expect(() => live.snapshots(0)).to.throw(TypeError, /snapshots\(intervalMs\)/);
     expect(() => live.snapshots(1.5)).to.throw(TypeError, /snapshots\(intervalMs\)/);
   });
