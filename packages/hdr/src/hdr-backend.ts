@@ -21,7 +21,7 @@ export function wasmReady(): boolean {
  * when it loads, else the JS build with 64-bit counts. Callers must `destroy()` it.
  */
 export function newHdr(digits: number, useWasm = wasmReady()): Histogram {
-  return hdr.build({
+  const h = hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 2 ** 40,
     numberOfSignificantValueDigits: digits as 1 | 2 | 3 | 4 | 5,
@@ -29,6 +29,17 @@ export function newHdr(digits: number, useWasm = wasmReady()): Histogram {
     autoResize: true,
     useWebAssembly: useWasm,
   });
+  stats.built++;
+  if (useWasm) stats.wasm++;
+  const destroy = h.destroy.bind(h);
+  h.destroy = () => {
+    stats.destroyed++;
+    destroy();
+  };
+  return h;
 }
+
+/** Histograms built by `newHdr` (WebAssembly ones counted apart) and destroyed, for tests. */
+export const stats = { built: 0, wasm: 0, destroyed: 0 };
 
 export { hdr };

@@ -4,3 +4,4 @@ export { MetricState, type Series } from './metric-state.js';
 export { HistogramSeries, ValueSeries } from './series.js';
 export { histogramStats } from './stats.js';
 export { Layout } from './layout.js';
+export { stats as hdrBackendStats, wasmReady } from './hdr-backend.js';

@@ -2,6 +2,7 @@ import { counter, distribution, lastValue, Telemetry } from '@rx-telemetry/core'
 import { expect } from 'chai';
 import { Worker } from 'node:worker_threads';
 import { Aggregator, type MetricsSnapshot } from '../src/index.js';
+import { hdrBackendStats, wasmReady } from '../src/internal.js';
 import { feed, feedAggregator } from './fixtures/feed.js';
 
 function normalise(s: MetricsSnapshot): unknown {
@@ -75,6 +76,18 @@ describe('Aggregator.encode / merge', () => {
     agg.stop();
   });
 
+  it('encodes through WebAssembly hdr-histogram-js histograms and destroys every one it builds', () => {
+    const t = new Telemetry();
+    const agg = new Aggregator(t, { metrics: [distribution('a.b.duration', { unit: 'second', tags: ['k'] })] });
+    for (let i = 1; i <= 100; i++) t.emit(['a', 'b'], { duration: i / 1000 }, { k: `k${i % 3}` });
+    const before = { ...hdrBackendStats };
+    agg.encode();
+    agg.stop();
+    const delta = { built: hdrBackendStats.built - before.built, wasm: hdrBackendStats.wasm - before.wasm, destroyed: hdrBackendStats.destroyed - before.destroyed };
+    expect(wasmReady()).to.equal(true);
+    // 3 series × (all time + window), all WebAssembly, all destroyed before encode() returned.
+    expect(delta).to.deep.equal({ built: 6, wasm: 6, destroyed: 6 });
+  });
   it('rejects input that is not an encoding with a TypeError', () => {
     expect(() => Aggregator.merge('nope')).to.throw(TypeError, /not JSON/);
     expect(() => Aggregator.merge('{"format":"x"}')).to.throw(TypeError, /format/);
