@@ -86,6 +86,27 @@ describe('exposition against real parsers', () => {
     expect(text).to.contain('app_queue_delta_total{q="neg"} -5\n');
   });
 
+  it('renders a summary whose window emptied with NaN quantiles and all-time _sum/_count, valid in both formats', async () => {
+    let clock = 0;
+    const telemetry = new Telemetry();
+    const agg = new Aggregator(telemetry, { now: () => clock, metrics: [summary('job.run.stop.latency', { unit: 'second' })] });
+    telemetry.emit(['job', 'run', 'stop'], { latency: 0.25 });
+    clock += 10 * 60_000; // two windows later: nothing left in the window
+    const reporter = new PrometheusReporter({ aggregator: agg });
+    const text = reporter.render('text');
+    const om = reporter.render('openmetrics');
+    agg.stop();
+    expect(text).to.contain('job_run_stop_latency_seconds{quantile="0.99"} NaN\n');
+    expect(text).to.contain('job_run_stop_latency_seconds_count 1\n');
+    const promtool = await runTool('/usr/bin/promtool', ['check', 'metrics'], text);
+    expect({ code: promtool.code, out: promtool.stdout + promtool.stderr }).to.deep.equal({ code: 0, out: '' });
+    const r = await runTool('/usr/bin/python3', [PARSER], om);
+    expect(r.stderr).to.equal('');
+    const samples = JSON.parse(r.stdout) as { name: string; labels: Record<string, string>; value: number | null }[];
+    expect(samples.filter((x) => x.name === 'job_run_stop_latency_seconds').map((x) => x.value)).to.deep.equal([null, null, null, null, null]);
+    expect(samples.find((x) => x.name === 'job_run_stop_latency_seconds_sum')?.value).to.equal(0.25);
+  });
+
   it('the OpenMetrics parser rejects a negative counter, so the check above can fail', async () => {
     const r = await runTool('/usr/bin/python3', [PARSER], '# TYPE a counter\na_total -1\n# EOF\n');
     expect(r.code).to.equal(1);
