@@ -2,7 +2,7 @@ import { context, SpanStatusCode, trace, type Context, type Tracer } from '@open
 import { isEventName, monotonicTime, type EventName, type SpanContextHook, type SpanEndInfo, type Telemetry } from '@rx-telemetry/core';
 import { toAttributes } from './attributes.js';
 import { errorMessage, toException } from './exception.js';
-import { addNanos, hrTimeFromMonotonic } from './hr-time.js';
+import { hrTimeFromMonotonic } from './hr-time.js';
 import { OpenSpans, type OpenSpan } from './open-spans.js';
 import { matchesAnyPrefix } from './prefix-filter.js';
 
@@ -68,18 +68,18 @@ export function bridgeSpans(telemetry: Telemetry, options: BridgeSpansOptions = 
     if (prefixes !== undefined && !matchesAnyPrefix(info.prefix, prefixes)) return fn();
     const active = context.active();
     const parent = info.parentSpanId === undefined ? active : parentContext(active, info.parentSpanId, open);
-    const startTime = hrTimeFromMonotonic(info.monotonicTime);
-    const span = tracer.startSpan(nameOf(info.prefix, names), { startTime, attributes: toAttributes(info.metadata) }, parent);
-    open.add(info.spanId, span, startTime);
+    const startNs = info.monotonicTime;
+    const span = tracer.startSpan(nameOf(info.prefix, names), { startTime: hrTimeFromMonotonic(startNs), attributes: toAttributes(info.metadata) }, parent);
+    open.add(info.spanId, span, startNs);
     return context.with(trace.setSpan(parent, span), fn);
   };
 
   const onEnd = (end: SpanEndInfo): void => {
-    const bridged = open.take(end.spanId);
-    if (bridged === undefined) return;
-    const { span } = bridged;
+    const span = open.take(end.spanId);
+    if (span === undefined) return;
     if (end.metadata !== undefined) span.setAttributes(toAttributes(end.metadata));
-    const endTime = addNanos(bridged.startTime, end.duration);
+    // Start plus the stop event's duration, both integer ns: exact.
+    const endTime = hrTimeFromMonotonic(open.takenStartNs + end.duration);
     if (end.failed) {
       span.recordException(toException(end.error), endTime);
       span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(end.error) });
@@ -116,7 +116,7 @@ export function bridgeSpans(telemetry: Telemetry, options: BridgeSpansOptions = 
 function parentContext(active: Context, parentSpanId: number, open: OpenSpans): Context {
   if (trace.getSpan(active) !== undefined) return active;
   const parent = open.get(parentSpanId);
-  return parent === undefined ? active : trace.setSpan(active, parent.span);
+  return parent === undefined ? active : trace.setSpan(active, parent);
 }
 
 function endUnfinished(open: OpenSpan, reason: string): void {

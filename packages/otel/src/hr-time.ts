@@ -14,10 +14,3 @@ export function hrTimeFromMonotonic(monotonicNs: number): HrTime {
   const seconds = Math.floor(nanos / 1e9);
   return [originSeconds + seconds, nanos - seconds * 1e9];
 }
-
-/** `time` plus `nanos` (an integer, possibly larger than a second). */
-export function addNanos(time: HrTime, nanos: number): HrTime {
-  const total = time[1] + nanos;
-  const seconds = Math.floor(total / 1e9);
-  return [time[0] + seconds, total - seconds * 1e9];
-}

@@ -1,17 +1,18 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { performance } from 'node:perf_hooks';
-import { addNanos, hrTimeFromMonotonic } from '../src/hr-time.js';
+import { hrTimeFromMonotonic } from '../src/hr-time.js';
 import { hrToNs } from './tracing.js';
 
-// Up to ~100 days of uptime and of span duration, in integer ns.
-const ns = fc.integer({ min: 0, max: 100 * 86_400 * 1e9 });
+// Up to ~50 days of uptime and of span duration, in integer ns: their sum stays below 2^53, the
+// range where core's monotonic nanoseconds (doubles) are exact at all.
+const ns = fc.integer({ min: 0, max: 50 * 86_400 * 1e9 });
 
 describe('HrTime conversion', () => {
   it('keeps the nanosecond part within [0, 1e9) and both parts integers', () => {
     fc.assert(
       fc.property(ns, ns, (t, d) => {
-        for (const [s, n] of [hrTimeFromMonotonic(t), addNanos(hrTimeFromMonotonic(t), d)]) {
+        for (const [s, n] of [hrTimeFromMonotonic(t), hrTimeFromMonotonic(t + d)]) {
           if (!Number.isInteger(s) || !Number.isInteger(n) || n < 0 || n >= 1e9) return false;
         }
         return true;
@@ -19,8 +20,8 @@ describe('HrTime conversion', () => {
     );
   });
 
-  it('adds a duration exactly, to the nanosecond', () => {
-    fc.assert(fc.property(ns, ns, (t, d) => hrToNs(addNanos(hrTimeFromMonotonic(t), d)) - hrToNs(hrTimeFromMonotonic(t)) === BigInt(d)));
+  it('puts the end (start + duration, as the bridge computes it) exactly the duration after the start', () => {
+    fc.assert(fc.property(ns, ns, (t, d) => hrToNs(hrTimeFromMonotonic(t + d)) - hrToNs(hrTimeFromMonotonic(t)) === BigInt(d)));
   });
 
   it('maps two monotonic times to HrTimes exactly as far apart', () => {

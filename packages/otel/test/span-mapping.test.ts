@@ -109,4 +109,25 @@ describe('bridgeSpans: span mapping', () => {
     expect(spans.map((s) => s.attributes.n).sort()).to.deep.equal([1, 2, 3]);
     expect(new Set(spans.map((s) => s.spanContext().spanId)).size).to.equal(3);
   });
+
+  it('keeps 3,000 concurrently open spans apart (more than the ring of open spans holds) and ends each at its own duration', async () => {
+    const t = new Telemetry();
+    const tracing = inMemoryTracing();
+    const durations = new Map<number, number>();
+    t.attach('stop', ['many', 'stop'], (_e, m, md) => durations.set(md.n as number, m.duration));
+    const bridge = bridgeSpans(t, { tracer: tracing.tracer });
+    const gates: (() => void)[] = [];
+    const all = Array.from({ length: 3000 }, (_, n) => t.span(['many'], { n }, () => new Promise<void>((resolve) => gates.push(resolve))));
+    // End them in an order unrelated to their start (and to their ring slots).
+    for (let k = 0; k < gates.length; k++) gates[(k * 7919) % gates.length]();
+    await Promise.all(all);
+    bridge.detach();
+    const spans = tracing.finished();
+    expect(spans).to.have.length(3000);
+    expect(new Set(spans.map((s) => s.attributes.n)).size).to.equal(3000);
+    for (const span of spans) {
+      expect(span.status.code).to.not.equal(SpanStatusCode.ERROR);
+      expect(hrToNs(span.endTime) - hrToNs(span.startTime)).to.equal(BigInt(durations.get(span.attributes.n as number) ?? -1));
+    }
+  });
 });
