@@ -144,6 +144,28 @@ describe('Aggregator', () => {
     expect(seen).to.deep.equal([{ series: 3, metric: 'http.request.stop.count', maxSeriesPerMetric: 3 }]);
   });
 
+  it('defaults maxSeriesPerMetric to 10,000', () => {
+    agg = new Aggregator(telemetry, { metrics: [counter('http.request.stop.count', { tags: ['user'] })] });
+    for (let i = 0; i < 10_002; i++) telemetry.emit(EVENT, {}, { user: `u${i}` });
+    const m = metric(agg, 'http.request.stop.count');
+    expect([m.series.length, m.overflowSeries]).to.deep.equal([10_001, 2]);
+  });
+
+  it('defaults the window to 60 s in 6 slices', () => {
+    let clock = 0;
+    agg = new Aggregator(telemetry, { now: () => clock, metrics: [summary('http.request.stop.duration')] });
+    clock = 9_999; // the end of the first 10 s slice
+    agg.snapshot();
+    telemetry.emit(EVENT, { duration: 1 });
+    clock = 59_999; // the 6th slice: the first is still in the window
+    expect(agg.snapshot().metrics[0].series[0].window!.count).to.equal(1);
+    // A 7th slice: the whole first slice left the window, though its record is only 50 s old
+    // (finer slices would still hold it).
+    clock = 60_000;
+    const snap = agg.snapshot();
+    expect([snap.windowMs, snap.metrics[0].series[0].window!.count]).to.deep.equal([60_000, 0]);
+  });
+
   it('forgets window slices older than the window while keeping all-time stats', () => {
     let clock = 1_000_000;
     agg = new Aggregator(telemetry, { now: () => clock, window: { durationMs: 60_000, slices: 6 }, metrics: [summary('http.request.stop.duration')] });
