@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { runDocExample } from './doc-example.js';
+import { runDocExample as runDoc } from '@rx-telemetry/devkit/doc-example';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const runDocExample = (doc: string) => runDoc(join(PACKAGE_DIR, '..', '..', 'docs', doc), PACKAGE_DIR, 30_000);
 
 describe('docs examples run', function () {
   this.timeout(60_000);
