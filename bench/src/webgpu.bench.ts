@@ -16,7 +16,7 @@ import {
 } from '@rx-telemetry/webgpu';
 import { atMost, ratio, report, type BudgetCheck, type CaseResult, type SuiteResult } from './harness.js';
 
-const STORAGE = 0x80, COPY_DST = 0x08, UNIFORM = 0x40;
+const STORAGE = 0x80, COPY_DST = 0x08, UNIFORM = 0x40, COPY_SRC = 0x04, MAP_READ = 0x01, QUERY_RESOLVE = 0x200;
 
 interface AsyncCase {
   readonly name: string;
@@ -91,8 +91,13 @@ function pipelined(device: GPUDevice, size: number): (n: number) => Promise<void
   };
 }
 
-/** One vector-add dispatch written as plain WebGPU code, as a user would write it. */
-function dispatcher(device: GPUDevice, n: number, wait = true): () => Promise<void> | void {
+/**
+ * One vector-add dispatch written as plain WebGPU code, as a user would write it. With
+ * `handTimestamps`, the code itself issues what the package adds to a timed dispatch (timestamp
+ * writes on the pass, resolveQuerySet, a copy to a readback buffer, a mapAsync read after the
+ * work is done, not awaited by the caller): the same GPU commands without the package.
+ */
+function dispatcher(device: GPUDevice, n: number, wait = true, handTimestamps = false): () => Promise<void> | void {
   const module = device.createShaderModule({ code: VECTOR_ADD_WGSL });
   const pipeline = device.createComputePipeline({ label: 'vector_add', layout: 'auto', compute: { module, entryPoint: 'main' } });
   const bytes = 4 * n;
@@ -104,21 +109,45 @@ function dispatcher(device: GPUDevice, n: number, wait = true): () => Promise<vo
     entries: [...buffers, size].map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
   const [x, y] = grid1d(Math.ceil(n / 256));
+  const querySet = handTimestamps ? device.createQuerySet({ type: 'timestamp', count: 2 }) : undefined;
+  const resolve = handTimestamps ? device.createBuffer({ size: 16, usage: QUERY_RESOLVE | COPY_SRC }) : undefined;
+  // A few readback buffers in rotation, as the package's pool has: a read may still be mapping.
+  const readbacks = handTimestamps ? Array.from({ length: 4 }, () => device.createBuffer({ size: 16, usage: MAP_READ | COPY_DST })) : [];
+  let next = 0;
+  let pending: GPUBuffer | undefined;
   const submit = (): void => {
     const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
+    const pass = encoder.beginComputePass(
+      querySet === undefined ? undefined : { timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } },
+    );
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(x, y);
     pass.end();
+    if (querySet !== undefined && resolve !== undefined) {
+      pending = readbacks[next++ % readbacks.length];
+      encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
+      encoder.copyBufferToBuffer(resolve, 0, pending, 0, 16);
+    }
     device.queue.submit([encoder.finish()]);
   };
   if (!wait) return submit;
   return async () => {
     submit();
     await device.queue.onSubmittedWorkDone();
+    const readback = pending;
+    if (readback !== undefined) {
+      pending = undefined;
+      void readback.mapAsync(MAP_READ).then(() => {
+        const ticks = new BigUint64Array(readback.getMappedRange());
+        handTicks += Number(ticks[1] - ticks[0]);
+        readback.unmap();
+      });
+    }
   };
 }
+
+let handTicks = 0;
 
 function loopOf(op: () => Promise<void> | void): (n: number) => Promise<void> {
   return async (n) => {
@@ -156,12 +185,16 @@ export async function run(): Promise<SuiteResult> {
   const cases = (n: number, label: string): AsyncCase[] => {
     const ev = loopOf(dispatcher(events.gpu.device, n));
     const ts = loopOf(dispatcher(stamped.gpu.device, n));
+    const tsByHand = features.length === 0 ? undefined : loopOf(dispatcher(stamped.gpu.device, n, true, true));
+    const byHand: AsyncCase[] =
+      tsByHand === undefined ? [] : [{ name: `timestamp commands written by hand, nobody listening, ${label}`, loop: tsByHand, prepare: stamped.off }];
     return [
       { name: `plain device, ${label}`, loop: loopOf(dispatcher(plain, n)) },
       { name: `instrumented, nobody listening, ${label}`, loop: ev, prepare: events.off },
       { name: `instrumented, start+stop handlers, ${label}`, loop: ev, prepare: events.on },
       { name: `instrumented + timestamps, nobody listening, ${label}`, loop: ts, prepare: stamped.off },
       { name: `instrumented + timestamps, handlers, ${label}`, loop: ts, prepare: stamped.on },
+      ...byHand,
     ];
   };
   const small = await measureAsync(cases(tiny, 'tiny'), 100, 20);
@@ -170,6 +203,15 @@ export async function run(): Promise<SuiteResult> {
     { name: 'instrumented idle vs plain device (different devices, for reference)', ok: true, detail: `${(small[1].nsPerOp - small[0].nsPerOp).toFixed(0)} ns` },
     { name: 'timestamp queries, per dispatch (record: the driver runs them)', ok: true, detail: `${(small[4].nsPerOp - small[2].nsPerOp).toFixed(0)} ns` },
   ];
+  if (small.length > 5) {
+    // Like for like: the same device and the same GPU commands (timestamp writes, resolve, copy,
+    // readback), once issued by the package for its listeners and once by hand with nobody
+    // listening. What remains is the package's own cost on a timed dispatch.
+    budgets.push(
+      atMost('timed dispatch: package (handlers on) vs the same timestamp commands by hand (same device)', small[4].nsPerOp - small[5].nsPerOp, 2000),
+      { name: 'timestamp commands by hand vs none (same device; the driver\'s cost, no package code)', ok: true, detail: `${(small[5].nsPerOp - small[3].nsPerOp).toFixed(0)} ns` },
+    );
+  }
 
   // 1b. The same tiny kernel pipelined: 50 dispatches submitted back to back, then one wait.
   //     No per-dispatch wake-up: what remains is the JS thread's own work per dispatch.
@@ -201,6 +243,7 @@ export async function run(): Promise<SuiteResult> {
   const oneMs = await measureAsync(cases(n, `~1 ms kernel (n=${n})`), 25, 16);
   budgets.push(
     ratio('1 ms kernel, dispatch events on vs off (same device)', oneMs[2].nsPerOp, oneMs[1].nsPerOp, 1.01),
+    ...(oneMs.length > 5 ? [ratio('1 ms kernel, timed dispatch: package vs the same timestamp commands by hand (same device)', oneMs[4].nsPerOp, oneMs[5].nsPerOp, 1.01)] : []),
     { name: '1 ms kernel, events + timestamp queries vs plain (record)', ok: true, detail: `${(oneMs[4].nsPerOp / oneMs[0].nsPerOp).toFixed(3)}x` },
   );
   events.on();
@@ -237,6 +280,7 @@ export async function run(): Promise<SuiteResult> {
   }
   records.push({ name: 'adapter', ok: true, detail: `${info.description || info.device} (${info.vendor}/${info.architecture}, backend ${kind})` });
   if (sink === 0) throw new Error('the dispatch handlers never ran: the instrumented cases measured nothing');
+  if (features.length !== 0 && handTicks === 0) throw new Error('the hand-written timestamp reads never completed');
   const suite = report('webgpu', [...small, ...piped, ...oneMs, ...throughput], [small[1].name, oneMs[1].name], [...budgets, ...records]);
 
   for (const d of [events.gpu, stamped.gpu]) d.destroy();

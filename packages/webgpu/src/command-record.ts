@@ -3,10 +3,11 @@ import type { SpanToken } from './span-events.js';
 import type { TimestampSlot } from './timestamp-pool.js';
 
 // These records are built for every dispatch while someone listens, so they are lean: one
-// record per encoder, one object per dispatch (which is also its open span), no per-pass or
-// per-span objects, no arrays unless an encoder holds more than one dispatch. In an awaited
-// dispatch loop every allocation and property write here runs on cold caches (Dawn's polling
-// between dispatches evicts them) and costs 5-20x its warm price: see docs/webgpu.md.
+// record per encoder, no per-pass objects, no arrays unless an encoder holds more than one
+// dispatch. Until submit, the first dispatch lives in the record's own fields; its DispatchInfo
+// (which is also its open span) is made after Dawn's submit, while the GPU runs. In an awaited
+// dispatch loop the work before submit and after completion delays the caller, and there each
+// allocation and property write costs many times its warm price: see docs/webgpu.md.
 
 /** One dispatch, and its span once submitted while someone listens. */
 export interface DispatchInfo {
@@ -21,14 +22,26 @@ export interface DispatchInfo {
   spanId: number;
   parentSpanId: number | undefined;
   correlationId: string | undefined;
+  /** The stop event's metadata, built when the span opens (category 'fast' until known). */
+  stopMetadata: Record<string, unknown> | undefined;
 }
 
 /** What an instrumented encoder recorded; it moves to the command buffer at finish(). */
 export interface CommandRecord {
   readonly probe: DeviceProbe;
-  /** The first dispatch; most encoders hold exactly one. */
+  /** Dispatches recorded. The first one's facts are kept in fields until submit. */
+  count: number;
+  kernel0: string;
+  x0: number;
+  y0: number;
+  z0: number;
+  /** -1: the first dispatch was indirect. */
+  timed0: number;
+  pass0: number;
+  indirect0: boolean;
+  /** The first dispatch, made when its span opens (after submit, only while someone listens). */
   first: DispatchInfo | undefined;
-  /** Further dispatches, in order. */
+  /** Further dispatches, in order (recorded as they come: rare). */
   more: DispatchInfo[] | undefined;
   /** The pass being encoded: index, timestamp pair, pipeline name, dispatches so far. */
   passIndex: number;
@@ -50,6 +63,14 @@ export interface CommandRecord {
 export function newRecord(probe: DeviceProbe): CommandRecord {
   return {
     probe,
+    count: 0,
+    kernel0: '',
+    x0: 0,
+    y0: 0,
+    z0: 0,
+    timed0: -1,
+    pass0: 0,
+    indirect0: false,
     first: undefined,
     more: undefined,
     passIndex: -1,
@@ -65,20 +86,30 @@ export function newRecord(probe: DeviceProbe): CommandRecord {
   };
 }
 
-/** Records one dispatch in the pass being encoded. */
-export function recordDispatch(rec: CommandRecord, workgroups: readonly [number, number, number] | undefined): void {
+/** Records one dispatch in the pass being encoded (`indirect`: its counts are on the GPU). */
+export function recordDispatch(rec: CommandRecord, x: number, y: number, z: number, indirect: boolean): void {
   if (rec.passDispatches++ === 1) (rec.crowded ??= []).push(rec.passIndex);
-  const info: DispatchInfo = {
-    kernel: rec.passKernel,
-    workgroups,
-    timed: rec.passTimed,
-    pass: rec.passIndex,
-    spanId: 0,
-    parentSpanId: undefined,
-    correlationId: undefined,
-  };
-  if (rec.first === undefined) rec.first = info;
-  else (rec.more ??= []).push(info);
+  if (rec.count++ === 0) {
+    rec.kernel0 = rec.passKernel;
+    rec.x0 = x;
+    rec.y0 = y;
+    rec.z0 = z;
+    rec.indirect0 = indirect;
+    rec.timed0 = rec.passTimed;
+    rec.pass0 = rec.passIndex;
+    return;
+  }
+  const info = dispatchInfo(rec.passKernel, indirect ? undefined : [x, y, z], rec.passTimed, rec.passIndex);
+  (rec.more ??= []).push(info);
+}
+
+/** The first dispatch's DispatchInfo, from the record's fields. */
+export function firstDispatch(rec: CommandRecord): DispatchInfo {
+  return (rec.first ??= dispatchInfo(rec.kernel0, rec.indirect0 ? undefined : [rec.x0, rec.y0, rec.z0], rec.timed0, rec.pass0));
+}
+
+export function dispatchInfo(kernel: string, workgroups: readonly [number, number, number] | undefined, timed: number, pass: number): DispatchInfo {
+  return { kernel, workgroups, timed, pass, spanId: 0, parentSpanId: undefined, correlationId: undefined, stopMetadata: undefined };
 }
 
 /** The dispatch's GPU time: its pass's, when the pass was timed and held only it. */

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { categorize } from './category.js';
-import { gpuTime, type CommandRecord, type DispatchInfo } from './command-record.js';
+import { dispatchInfo, firstDispatch, gpuTime, type CommandRecord, type DispatchInfo } from './command-record.js';
 import type { DeviceEvents } from './device-events.js';
 import { MemoryTracker } from './memory-tracker.js';
 import { commandState, pipelineName, setCommandState, setPipelineName } from './object-state.js';
@@ -230,9 +230,8 @@ export class DeviceProbe {
   #open(rec: CommandRecord, t0: number): void {
     rec.t0 = t0;
     const dispatch = this.events.dispatch;
-    const first = rec.first;
-    if (first !== undefined && dispatch.active) {
-      openDispatch(dispatch, first, this.deviceId, t0);
+    if (rec.count !== 0 && dispatch.active) {
+      openDispatch(dispatch, firstDispatch(rec), this.deviceId, t0);
       const more = rec.more;
       if (more !== undefined) for (let i = 0; i < more.length; i++) openDispatch(dispatch, more[i], this.deviceId, t0);
     }
@@ -252,7 +251,7 @@ export class DeviceProbe {
 
 /** The backend's single dispatch in a single (timed or untimed) pass. */
 function backendDispatch(kernel: string, workgroups: readonly [number, number, number], timed: boolean): DispatchInfo {
-  return { kernel, workgroups, timed: timed ? 0 : -1, pass: 0, spanId: 0, parentSpanId: undefined, correlationId: undefined };
+  return dispatchInfo(kernel, workgroups, timed ? 0 : -1, 0);
 }
 
 /** Rates use the GPU time when there is one: it excludes submit and wake-up latency. */

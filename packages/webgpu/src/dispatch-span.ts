@@ -28,6 +28,8 @@ export function openDispatch(events: SpanEvents, d: DispatchInfo, device: string
   d.parentSpanId = currentSpanId();
   d.correlationId = correlationId();
   if (events.start.active) events.start.emit({ monotonicTime: ns(t0), systemTime: Math.round(origin + t0) }, metadataOf(d, device));
+  // Built now, while the GPU runs, rather than between Dawn's completion and the caller's wake-up.
+  if (events.stop.active) d.stopMetadata = stopMetadataOf(d, device);
 }
 
 export function stopDispatch(
@@ -44,17 +46,23 @@ export function stopDispatch(
 
 /** The stop event with the given measurements (the backend's carry rates too). */
 export function emitStop(events: SpanEvents, d: DispatchInfo, device: string, measurements: Measurements, category: DurationCategory): void {
+  const metadata = d.stopMetadata ?? stopMetadataOf(d, device);
+  d.stopMetadata = undefined;
+  if (category !== 'fast') metadata.category = category;
+  events.stop.emit(measurements, metadata);
+}
+
+function stopMetadataOf(d: DispatchInfo, device: string): Record<string, unknown> {
   const { kernel, workgroups, spanId, parentSpanId } = d;
   const correlation = d.correlationId;
-  const metadata =
-    parentSpanId === undefined
-      ? correlation === undefined
-        ? { kernel, device, workgroups, spanId, category }
-        : { kernel, device, workgroups, spanId, correlationId: correlation, category }
-      : correlation === undefined
-        ? { kernel, device, workgroups, spanId, parentSpanId, category }
-        : { kernel, device, workgroups, spanId, parentSpanId, correlationId: correlation, category };
-  events.stop.emit(measurements, metadata);
+  const category: DurationCategory = 'fast';
+  return parentSpanId === undefined
+    ? correlation === undefined
+      ? { kernel, device, workgroups, spanId, category }
+      : { kernel, device, workgroups, spanId, correlationId: correlation, category }
+    : correlation === undefined
+      ? { kernel, device, workgroups, spanId, parentSpanId, category }
+      : { kernel, device, workgroups, spanId, parentSpanId, correlationId: correlation, category };
 }
 
 /** The exception event of an open dispatch span that started at `t0`. */

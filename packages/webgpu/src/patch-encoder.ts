@@ -73,7 +73,7 @@ function patchEncoderPrototype(proto: GPUCommandEncoder): void {
       } else slot.encodeResolve(this, copy);
     }
     const cb = finish.call(this, descriptor);
-    if (rec.first !== undefined || rec.copies !== undefined || rec.slot !== undefined) {
+    if (rec.count !== 0 || rec.copies !== undefined || rec.slot !== undefined) {
       setCommandState(cb, rec);
       rec.probe.pending++;
     }
@@ -93,12 +93,12 @@ function patchPassPrototype(proto: GPUComputePassEncoder): void {
   };
   proto.dispatchWorkgroups = function (this: GPUComputePassEncoder, x: number, y?: number, z?: number): undefined {
     const rec = passState<CommandRecord>(this);
-    if (rec !== undefined) recordDispatch(rec, [x, y ?? 1, z ?? 1]);
+    if (rec !== undefined) recordDispatch(rec, x, y ?? 1, z ?? 1, false);
     return dispatch.call(this, x, y, z);
   };
   proto.dispatchWorkgroupsIndirect = function (this: GPUComputePassEncoder, buffer: GPUBuffer, offset: number): undefined {
     const rec = passState<CommandRecord>(this);
-    if (rec !== undefined) recordDispatch(rec, undefined);
+    if (rec !== undefined) recordDispatch(rec, 0, 0, 0, true);
     return dispatchIndirect.call(this, buffer, offset);
   };
 }
