@@ -130,6 +130,40 @@ describe('dispatch recording from user-encoded work', function () {
     expect(seen[0].measurements).to.not.have.property('gpuDuration');
   });
 
+  it('a submit Dawn rejects ends its recorded dispatch with an exception event carrying the error, and the device keeps working', async function () {
+    const seen = record(telemetry, 'd', spanEvents('compute.kernel.dispatch'));
+    const recorded = encode([[2]]);
+    let thrown: unknown;
+    try {
+      gpu.device.queue.submit([recorded, {} as GPUCommandBuffer]);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).to.be.instanceOf(TypeError);
+    expect(seen.map((e) => e.name)).to.deep.equal(['compute.kernel.dispatch.start', 'compute.kernel.dispatch.exception']);
+    const exception = seen[1];
+    expect(exception.metadata).to.include({ kernel: 'vector_add', device: 'rec-gpu', kind: 'error', reason: thrown });
+    expect(exception.metadata.spanId).to.equal(seen[0].metadata.spanId);
+    expect(exception.measurements.duration).to.be.at.least(0);
+    gpu.device.queue.submit([encode([[1]])]);
+    await gpu.device.queue.onSubmittedWorkDone();
+    await until(() => seen.some((e) => e.name === 'compute.kernel.dispatch.stop'), 'a later dispatch stop');
+    expect(seen.filter((e) => e.name === 'compute.kernel.dispatch.stop')).to.have.length(1);
+  });
+
+  it('backend.kernel() compiles the entry point it is given, and names its events by the kernel name', async function () {
+    const wgsl = `@group(0) @binding(0) var<storage, read_write> data: array<f32>;
+      @compute @workgroup_size(64) fn double(@builtin(global_invocation_id) id: vec3<u32>) { if (id.x < arrayLength(&data)) { data[id.x] = data[id.x] * 2.0; } }
+      @compute @workgroup_size(64) fn triple(@builtin(global_invocation_id) id: vec3<u32>) { if (id.x < arrayLength(&data)) { data[id.x] = data[id.x] * 3.0; } }`;
+    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const triple = await backend.kernel('triple', wgsl, { entryPoint: 'triple' });
+    expect(triple.entryPoint).to.equal('triple');
+    const data = backend.upload(Float32Array.of(1, 2, 3));
+    await backend.run(triple, [data], [1]);
+    expect(Array.from(new Float32Array(await backend.read(data)))).to.deep.equal([3, 6, 9]);
+    expect(seen[0].metadata.kernel).to.equal('triple');
+  });
+
   it('only a start handler attached still gets start events with span ids', async function () {
     const seen = record(telemetry, 's', [['compute', 'kernel', 'dispatch', 'start']]);
     gpu.device.queue.submit([encode([[1]])]);
