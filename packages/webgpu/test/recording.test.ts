@@ -42,7 +42,7 @@ describe('dispatch recording from user-encoded work', function () {
 
   const stops = (seen: Recorded[]) => seen.filter((e) => e.name === 'compute.kernel.dispatch.stop');
 
-  it('two dispatches in one pass give two spans, and neither claims the shared pass time as its gpuDuration', async function () {
+  it('two dispatches in one pass give two spans with their own ids and workgroups', async function () {
     const seen = record(telemetry, 'd', spanEvents('compute.kernel.dispatch'));
     gpu.device.queue.submit([encode([[1, 2]])]);
     await gpu.device.queue.onSubmittedWorkDone();
@@ -54,7 +54,15 @@ describe('dispatch recording from user-encoded work', function () {
     ]);
     expect(new Set(starts.map((e) => e.metadata.spanId)).size).to.equal(2);
     expect(stops(seen).map((e) => e.metadata.spanId)).to.deep.equal(starts.map((e) => e.metadata.spanId));
-    for (const e of stops(seen)) expect(e.measurements).to.not.have.property('gpuDuration');
+  });
+
+  it('two dispatches sharing a timed pass carry no gpuDuration (the pass time is not either one\'s)', async function () {
+    if (!gpu.timestamps) this.skip();
+    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    gpu.device.queue.submit([encode([[1, 2]])]);
+    await gpu.device.queue.onSubmittedWorkDone();
+    await until(() => seen.length === 2, 'two stops');
+    for (const e of seen) expect(e.measurements).to.not.have.property('gpuDuration');
   });
 
   it('dispatches alone in their own passes each carry their own gpuDuration <= duration', async function () {
@@ -130,7 +138,7 @@ describe('dispatch recording from user-encoded work', function () {
     expect(seen[0].measurements).to.not.have.property('gpuDuration');
   });
 
-  it('a submit Dawn rejects ends its recorded dispatch with an exception event carrying the error, and the device keeps working', async function () {
+  it('a submit Dawn rejects ends its recorded dispatch with an exception event carrying the error', async function () {
     const seen = record(telemetry, 'd', spanEvents('compute.kernel.dispatch'));
     const recorded = encode([[2]]);
     let thrown: unknown;
@@ -145,13 +153,18 @@ describe('dispatch recording from user-encoded work', function () {
     expect(exception.metadata).to.include({ kernel: 'vector_add', device: 'rec-gpu', kind: 'error', reason: thrown });
     expect(exception.metadata.spanId).to.equal(seen[0].metadata.spanId);
     expect(exception.measurements.duration).to.be.at.least(0);
-    gpu.device.queue.submit([encode([[1]])]);
-    await gpu.device.queue.onSubmittedWorkDone();
-    await until(() => seen.some((e) => e.name === 'compute.kernel.dispatch.stop'), 'a later dispatch stop');
-    expect(seen.filter((e) => e.name === 'compute.kernel.dispatch.stop')).to.have.length(1);
   });
 
-  it('backend.kernel() compiles the entry point it is given, and names its events by the kernel name', async function () {
+  it('after a rejected submit, later dispatches are recorded and stop normally', async function () {
+    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    expect(() => gpu.device.queue.submit([encode([[2]]), {} as GPUCommandBuffer])).to.throw(TypeError);
+    gpu.device.queue.submit([encode([[1]])]);
+    await gpu.device.queue.onSubmittedWorkDone();
+    await until(() => seen.length === 1, 'the later dispatch stop');
+    expect(seen[0].metadata.workgroups).to.deep.equal([1, 1, 1]);
+  });
+
+  it('backend.kernel() compiles the entry point it is given (events named by the kernel name)', async function () {
     const wgsl = `@group(0) @binding(0) var<storage, read_write> data: array<f32>;
       @compute @workgroup_size(64) fn double(@builtin(global_invocation_id) id: vec3<u32>) { if (id.x < arrayLength(&data)) { data[id.x] = data[id.x] * 2.0; } }
       @compute @workgroup_size(64) fn triple(@builtin(global_invocation_id) id: vec3<u32>) { if (id.x < arrayLength(&data)) { data[id.x] = data[id.x] * 3.0; } }`;
@@ -192,12 +205,23 @@ describe('device options and bad input', function () {
     expect(seen[0].measurements.duration).to.equal(result.duration);
   });
 
-  it('info describes the adapter, and requiredLimits reach the device', async function () {
-    gpu = await deviceOrSkip(this, telemetry, { requiredLimits: { maxStorageBufferBindingSize: 1 << 20 } });
+  it('info describes the adapter (strings, and fallback true on a CPU adapter)', async function () {
+    gpu = await deviceOrSkip(this, telemetry);
     for (const key of ['vendor', 'architecture', 'device', 'description'] as const) expect(gpu.info[key]).to.be.a('string');
+    expect(gpu.info.description.length).to.be.above(0);
     expect(gpu.info.fallback).to.be.a('boolean');
-    if (/llvmpipe/.test(gpu.info.description)) expect(gpu.info.fallback).to.equal(true);
-    expect(gpu.device.limits.maxStorageBufferBindingSize).to.be.at.least(1 << 20);
+    if (/llvmpipe|lavapipe|SwiftShader/i.test(gpu.info.description)) expect(gpu.info.fallback).to.equal(true);
+  });
+
+  it('requiredLimits reach the device (a limit above the WebGPU default)', async function () {
+    const { adapter } = await requestAdapter().catch(() => ({ adapter: undefined }));
+    if (adapter === undefined) return void (await deviceOrSkip(this, telemetry)); // fails in CI, skips elsewhere
+    const DEFAULT_MAX_BUFFER_SIZE = 268_435_456;
+    const offered = adapter.limits.maxBufferSize;
+    if (offered <= DEFAULT_MAX_BUFFER_SIZE) this.skip(); // this adapter offers nothing above the default
+    const wanted = Math.min(offered, 2 * DEFAULT_MAX_BUFFER_SIZE);
+    gpu = await deviceOrSkip(this, telemetry, { requiredLimits: { maxBufferSize: wanted } });
+    expect(gpu.device.limits.maxBufferSize).to.equal(wanted);
   });
 
   it('instrument() names the bad argument in a TypeError', async function () {
