@@ -50,16 +50,21 @@ export class DeviceProbe {
   /** Submitted, waiting for a completion promise to ride on: a chain through `next`. */
   #inflightHead: CommandRecord | undefined = undefined;
   #inflightTail: CommandRecord | undefined = undefined;
-  /** Batches (chain heads) riding on completion promises, oldest first (Dawn resolves them in order). */
-  readonly #watched: CommandRecord[] = [];
+  /**
+   * Batches (chain heads) riding on completion promises, oldest first (Dawn resolves them in
+   * order): a growable ring, so taking the oldest is an index step, not an Array#shift.
+   */
+  #watched: (CommandRecord | undefined)[] = new Array<CommandRecord | undefined>(8).fill(undefined);
+  #watchedHead = 0;
+  #watchedCount = 0;
   #waitQueued = false;
   readonly #ensureWait = (): void => {
     this.#waitQueued = false;
     if (this.#inflightHead !== undefined) this.watch(this.raw.onSubmittedWorkDone.call(this.queue));
   };
-  readonly #onDone = (): void => this.#finish(this.#watched.shift()!, performance.now());
+  readonly #onDone = (): void => this.#finish(this.#takeWatched(), performance.now());
   readonly #onFail = (error: unknown): void => {
-    for (let rec = this.#watched.shift(); rec !== undefined; rec = rec.next) this.#failAll(rec, error);
+    for (let rec: CommandRecord | undefined = this.#takeWatched(); rec !== undefined; rec = rec.next) this.#failAll(rec, error);
   };
   /** device.queue is a native getter (~0.2 µs a read here): read once. */
   readonly queue: GPUQueue;
@@ -136,8 +141,28 @@ export class DeviceProbe {
     const head = this.#inflightHead;
     if (head === undefined) return;
     this.#inflightHead = this.#inflightTail = undefined;
-    this.#watched.push(head);
+    this.#pushWatched(head);
     done.then(this.#onDone, this.#onFail);
+  }
+
+  #pushWatched(head: CommandRecord): void {
+    let ring = this.#watched;
+    if (this.#watchedCount === ring.length) {
+      const grown = new Array<CommandRecord | undefined>(2 * ring.length).fill(undefined);
+      for (let i = 0; i < this.#watchedCount; i++) grown[i] = ring[(this.#watchedHead + i) % ring.length];
+      this.#watched = ring = grown;
+      this.#watchedHead = 0;
+    }
+    ring[(this.#watchedHead + this.#watchedCount++) % ring.length] = head;
+  }
+
+  #takeWatched(): CommandRecord {
+    const ring = this.#watched;
+    const head = ring[this.#watchedHead]!;
+    ring[this.#watchedHead] = undefined;
+    this.#watchedHead = (this.#watchedHead + 1) % ring.length;
+    this.#watchedCount--;
+    return head;
   }
 
   #finish(head: CommandRecord, t1: number): void {

@@ -15,9 +15,16 @@ const originalCopy = new WeakMap<object, GPUCommandEncoder['copyBufferToBuffer']
  */
 export function trackEncoder(encoder: GPUCommandEncoder, probe: DeviceProbe): void {
   const proto = Object.getPrototypeOf(encoder) as GPUCommandEncoder;
-  if (!patched.has(proto)) patchEncoderPrototype(proto);
+  // Every encoder shares Dawn's one prototype: an identity check, not a WeakSet lookup per encoder.
+  if (proto !== lastEncoderProto) {
+    if (!patched.has(proto)) patchEncoderPrototype(proto);
+    lastEncoderProto = proto;
+  }
   setEncoderState<CommandRecord>(encoder, newRecord(probe));
 }
+
+let lastEncoderProto: object | undefined;
+let lastPassProto: object | undefined;
 
 /** copyBufferToBuffer as Dawn defines it, for copies that must not count as the user's transfers. */
 export function rawCopy(encoder: GPUCommandEncoder): GPUCommandEncoder['copyBufferToBuffer'] {
@@ -46,7 +53,10 @@ function patchEncoderPrototype(proto: GPUCommandEncoder): void {
     }
     const pass = begin.call(this, desc);
     const passProto = Object.getPrototypeOf(pass) as GPUComputePassEncoder;
-    if (!patched.has(passProto)) patchPassPrototype(passProto);
+    if (passProto !== lastPassProto) {
+      if (!patched.has(passProto)) patchPassPrototype(passProto);
+      lastPassProto = passProto;
+    }
     // The encoder is locked while a pass is open, so the record itself holds the pass's state.
     rec.passIndex++;
     rec.passTimed = timed;

@@ -94,6 +94,18 @@ describe('dispatch recording from user-encoded work', function () {
     expect(seen.every((e) => e.metadata.kernel === 'vector_add' && e.metadata.device === 'rec-gpu')).to.equal(true);
   });
 
+  it('twenty submits, each with its own onSubmittedWorkDone awaited together, stop once each in submit order', async function () {
+    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const waits: Promise<undefined>[] = [];
+    for (let i = 1; i <= 20; i++) {
+      gpu.device.queue.submit([encode([[i]])]);
+      waits.push(gpu.device.queue.onSubmittedWorkDone());
+    }
+    await Promise.all(waits);
+    await until(() => seen.length === 20, 'twenty stops');
+    expect(seen.map((e) => (e.metadata.workgroups as number[])[0])).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
   it('a submit nobody waits on still stops its dispatch (the package waits for it)', async function () {
     const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
     gpu.device.queue.submit([encode([[4]])]);
