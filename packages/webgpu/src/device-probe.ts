@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { Measurements } from '@rx-telemetry/core';
 import { categorize } from './category.js';
 import { dispatchInfo, firstDispatch, gpuTime, type CommandRecord, type DispatchInfo } from './command-record.js';
 import type { DeviceEvents } from './device-events.js';
@@ -248,7 +249,7 @@ export class DeviceProbe {
     }
     const t1 = performance.now();
     const result = timing(ns(t1 - t0), gpu, work);
-    if (d !== undefined && d.spanId !== 0 && events.stop.active) emitStop(events, d, this.deviceId, { ...result, monotonicTime: ns(t1) }, categorize(result.duration));
+    if (d !== undefined && d.spanId !== 0 && events.stop.active) emitStop(events, d, this.deviceId, stopMeasurements(result, ns(t1)), categorize(result.duration));
     return result;
   }
 
@@ -286,5 +287,14 @@ export function timing(duration: number, gpuDuration: number | undefined, work: 
   if (gpuDuration !== undefined) out.gpuDuration = gpuDuration;
   if (work?.ops !== undefined && seconds > 0) out.opsPerSecond = work.ops / seconds;
   if (work?.bytes !== undefined && seconds > 0) out.bandwidthBytesPerSecond = work.bytes / seconds;
+  return out;
+}
+
+/** The backend's stop measurements: the result plus `monotonicTime`, built field by field (an object spread on this path cost µs). */
+function stopMeasurements(result: RunResult, monotonicTime: number): Measurements {
+  const out: Record<string, number> = { duration: result.duration, monotonicTime };
+  if (result.gpuDuration !== undefined) out.gpuDuration = result.gpuDuration;
+  if (result.opsPerSecond !== undefined) out.opsPerSecond = result.opsPerSecond;
+  if (result.bandwidthBytesPerSecond !== undefined) out.bandwidthBytesPerSecond = result.bandwidthBytesPerSecond;
   return out;
 }
