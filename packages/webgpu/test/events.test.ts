@@ -166,6 +166,24 @@ describe('events of an instrumented device', function () {
     expect(seen[0].metadata.message).to.equal(mine[0]);
   });
 
+  it('uncaptured out-of-memory and internal errors are reported with those types', async function () {
+    const { globals } = (await import('webgpu')) as unknown as {
+      globals: {
+        GPUOutOfMemoryError: new (message: string) => GPUError;
+        GPUInternalError: new (message: string) => GPUError;
+        GPUUncapturedErrorEvent: new (type: string, init: { error: GPUError }) => Event;
+      };
+    };
+    const seen = record(telemetry, 'e', [['compute', 'device', 'error']]);
+    gpu.device.dispatchEvent(new globals.GPUUncapturedErrorEvent('uncapturederror', { error: new globals.GPUOutOfMemoryError('no room') }));
+    gpu.device.dispatchEvent(new globals.GPUUncapturedErrorEvent('uncapturederror', { error: new globals.GPUInternalError('broken') }));
+    await until(() => seen.length === 2, 'two device errors');
+    expect(seen.map((e) => [e.metadata.type, e.metadata.message])).to.deep.equal([
+      ['out-of-memory', 'no room'],
+      ['internal', 'broken'],
+    ]);
+  });
+
   it('destroy() emits the lost event with reason destroyed', async function () {
     const seen = record(telemetry, 'l', [['compute', 'device', 'lost']]);
     gpu.destroy();
