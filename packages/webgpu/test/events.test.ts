@@ -80,6 +80,19 @@ describe('events of an instrumented device', function () {
     for (const e of seen) expect(e.measurements.duration).to.be.at.least(0);
   });
 
+  it('a mapAsync read that fails ends its transfer with an exception event carrying the bytes', async function () {
+    const seen = record(telemetry, 't', spanEvents('compute.memory.transfer'));
+    const staging = gpu.device.createBuffer({ size: 64, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+    staging.destroy();
+    gpu.device.onuncapturederror = (event) => event.preventDefault();
+    let rejected: unknown;
+    await staging.mapAsync(1).catch((e: unknown) => (rejected = e));
+    expect(rejected).to.be.instanceOf(Error);
+    expect(seen.map((e) => e.name)).to.deep.equal(['compute.memory.transfer.start', 'compute.memory.transfer.exception']);
+    expect(seen[1].metadata).to.include({ direction: 'device_to_host', kind: 'error', reason: rejected });
+    expect(seen[1].measurements.bytes).to.equal(64);
+  });
+
   it('writeBuffer with a typed-array element offset and size counts bytes, not elements', async function () {
     const seen = record(telemetry, 't', [['compute', 'memory', 'transfer', 'stop']]);
     const buf = backend.buffer(64);
