@@ -189,6 +189,16 @@ describe('dispatch recording from user-encoded work', function () {
     expect(seen[0].metadata.kernel).to.equal('triple');
   });
 
+  it('a dispatch whose device is destroyed before it completes ends with a stop or an exception, never neither', async function () {
+    const seen = record(telemetry, 'd', spanEvents('compute.kernel.dispatch'));
+    gpu.device.queue.submit([encode([[N / 256]])]);
+    gpu.destroy();
+    await until(() => seen.some((e) => e.name !== 'compute.kernel.dispatch.start'), 'the end of the dispatch span');
+    const ends = seen.filter((e) => e.name !== 'compute.kernel.dispatch.start');
+    expect(ends).to.have.length(1);
+    expect(ends[0].metadata.spanId).to.equal(seen[0].metadata.spanId);
+  });
+
   it('only a start handler attached still gets start events with span ids', async function () {
     const seen = record(telemetry, 's', [['compute', 'kernel', 'dispatch', 'start']]);
     gpu.device.queue.submit([encode([[1]])]);
