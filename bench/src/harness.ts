@@ -80,6 +80,14 @@ export function measure(cases: readonly BenchCase[], options: SuiteOptions = {})
   return cases.map((c, i) => ({ name: c.name, nsPerOp: median(samples[i]), batches: samples[i] }));
 }
 
+/**
+ * Median of the per-batch ratios a/b. Batches of different cases run back to back, so pairing
+ * them cancels the drift a shared VM adds between whole-run medians.
+ */
+export function pairedRatio(a: CaseResult, b: CaseResult): number {
+  return median(a.batches.map((v, i) => v / b.batches[i]));
+}
+
 export function find(results: readonly CaseResult[], name: string): CaseResult {
   const r = results.find((x) => x.name === name);
   if (!r) throw new Error(`no bench case named ${name}`);

@@ -4,18 +4,13 @@ import { createSocket } from 'node:dgram';
 import { distribution, Telemetry } from '@rx-telemetry/core';
 import { StatsdReporter } from '@rx-telemetry/statsd';
 import StatsDClient from 'hot-shots';
-import { find, measure, ratio, report, type CaseResult, type SuiteResult } from './harness.js';
+import { find, measure, ratio, report, type CaseResult, type SuiteResult, pairedRatio } from './harness.js';
 
 /**
  * `a` over `b` as the median of their per-round ratios: measure() runs every case once per round,
  * so a round's two batches share the machine's state (this VM's neighbours come and go); a ratio
  * of two whole-run medians does not pair them.
  */
-function pairedRatio(a: CaseResult, b: CaseResult): number {
-  const r = a.batches.map((v, i) => v / b.batches[i]).sort((x, y) => x - y);
-  const m = r.length >> 1;
-  return r.length % 2 ? r[m] : (r[m - 1] + r[m]) / 2;
-}
 
 
 export async function run(): Promise<SuiteResult> {
