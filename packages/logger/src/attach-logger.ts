@@ -2,10 +2,12 @@ import { openSync } from 'node:fs';
 import { currentSpanId, matches, type EventName, type Telemetry, type TelemetryEvent } from '@rx-telemetry/core';
 import { pino, type Level, type Logger } from 'pino';
 import { BoundedBuffer } from './bounded-buffer.js';
+import type { LineWriter } from './line-writer.js';
 import { defaultLevel } from './default-level.js';
 import { exceptionLine, HAS_ERROR, scan, SENSITIVE, withSerializedErrors, type LogLine } from './log-line.js';
 import { LOGGER_DROPPED_EVENT } from './logger-dropped-event.js';
 import { NameCache } from './name-cache.js';
+import { SonicWriter } from './sonic-writer.js';
 import { DEFAULT_BUFFER_SIZE, validate, type AttachedLogger, type LoggerOptions } from './options.js';
 import { DEFAULT_REDACT, redactionFor } from './redaction.js';
 
@@ -14,8 +16,9 @@ const LEVELS: ReadonlySet<string> = new Set(['fatal', 'error', 'warn', 'info', '
 /**
  * Writes one JSON line per event: `{ level, time, event, measurements, metadata, correlationId,
  * spanId }`, exceptions at level error with the error's stack in `err`, secrets redacted by
- * pino. Without `logger`, writing is asynchronous through a bounded buffer: when it is full,
- * lines are dropped and counted, never blocking the emitter.
+ * pino. Without `logger`, writing is asynchronous through a bounded buffer: pino's non-blocking
+ * destination by default (`writer: 'pino'`), or the faster batch buffer (`writer: 'batch'`).
+ * When it is full, lines are dropped and counted, never blocking the emitter.
  *
  * ```ts
  * const log = attachLogger(telemetry, { destination: '/var/log/app/telemetry.jsonl', events: [['http'], ['db']] });
@@ -33,7 +36,7 @@ export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}):
   const chooseLevel = options.level ?? defaultLevel;
   const destination = options.destination ?? (options.logger === undefined ? 'stdout' : 'logger');
 
-  let buffer: BoundedBuffer | undefined;
+  let buffer: LineWriter | undefined;
   let plain: Logger;
   let redacting: Logger;
   if (options.logger !== undefined) {
@@ -48,9 +51,10 @@ export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}):
         throw new Error(`attachLogger: cannot open destination ${JSON.stringify(options.destination)}: ${(error as Error).message}`);
       }
     }
-    buffer = new BoundedBuffer(fd, options.bufferSize ?? DEFAULT_BUFFER_SIZE, options.destination !== undefined, (count, total) =>
-      telemetry.emit(LOGGER_DROPPED_EVENT, { count, total }, { destination }),
-    );
+    const limit = options.bufferSize ?? DEFAULT_BUFFER_SIZE;
+    const onDrop = (count: number, total: number): void => telemetry.emit(LOGGER_DROPPED_EVENT, { count, total }, { destination });
+    // The file is opened here, synchronously, so a bad path throws at attach for both writers.
+    buffer = (options.writer ?? 'pino') === 'pino' ? new SonicWriter(fd, limit, onDrop) : new BoundedBuffer(fd, limit, options.destination !== undefined, onDrop);
     // Every line is written at the level chosen per event; filtering is the level function's job.
     plain = pino({ level: 'trace' }, buffer);
     redacting = redaction.paths.length === 0 ? plain : pino({ level: 'trace', redact: redaction.paths }, buffer);
@@ -102,6 +106,8 @@ export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}):
     closed = buffer === undefined ? Promise.resolve() : buffer.close();
   };
   const flush = async (): Promise<void> => {
+    // After detach, "everything written" includes the file being closed.
+    if (closed !== undefined) return closed;
     if (buffer !== undefined) return buffer.flush();
     const user = plain as Logger & { flush?: (cb?: (err?: Error) => void) => void };
     if (typeof user.flush === 'function') await new Promise<void>((resolve) => user.flush?.(() => resolve()));

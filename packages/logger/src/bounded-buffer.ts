@@ -1,12 +1,10 @@
 import { close, write } from 'node:fs';
-
-/** What the buffer tells its owner after each written batch. */
-export type DropReport = (count: number, total: number) => void;
+import type { DropReport, LineWriter } from './line-writer.js';
 
 const EAGAIN_RETRY_MS = 5;
 
 /**
- * A pino destination that never blocks the emitter and never grows past `limit` characters.
+ * The `'batch'` writer: a pino destination that never blocks the emitter and never grows past `limit` characters.
  *
  * pino hands it one line per `write`; lines are appended to an array and written as one joined
  * batch with an asynchronous `fs.write` on the next turn of the event loop, one batch at a time.
@@ -14,7 +12,7 @@ const EAGAIN_RETRY_MS = 5;
  * dropped and counted. Measured here against pino's own `sync: false` SonicBoom, which re-measures
  * the byte length of its tail chunk on every write: ~1 µs per line against ~2.5–4.4 µs.
  */
-export class BoundedBuffer {
+export class BoundedBuffer implements LineWriter {
   #lines: string[] = [];
   #held = 0;
   #writing = false;

@@ -1,5 +1,6 @@
 export { attachLogger } from './attach-logger.js';
 export type { LoggerOptions, AttachedLogger } from './options.js';
+export type { WriterKind } from './line-writer.js';
 export { LOGGER_DROPPED_EVENT } from './logger-dropped-event.js';
 export { DEFAULT_REDACT } from './redaction.js';
 export { defaultLevel } from './default-level.js';

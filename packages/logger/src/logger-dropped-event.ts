@@ -1,8 +1,9 @@
 import type { EventName } from '@rx-telemetry/core';
 
 /**
- * Emitted after a batch is written (and on `flush()`) when lines were dropped since the last
- * report because the logger's buffer was full.
+ * Emitted once the writer has room again (the `'batch'` writer after a batch is written, the
+ * `'pino'` writer when its destination drains) and on `flush()`, when lines were dropped since
+ * the last report because the logger's buffer was full.
  * measurements: `{ count, total }` (dropped since the last report, dropped in all);
  * metadata: `{ destination: string }`.
  *

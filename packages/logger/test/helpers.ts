@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from '@rx-telemetry/devkit/peer-process';
+import type { WriterKind } from '../src/index.js';
 
 export interface LogFile {
   readonly path: string;
@@ -33,3 +34,6 @@ export async function logFile(): Promise<LogFile> {
 }
 
 import { expect } from 'chai';
+
+/** Both writers; tests about writing run once per writer. */
+export const WRITERS: readonly WriterKind[] = ['pino', 'batch'];

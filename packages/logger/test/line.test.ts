@@ -1,129 +1,131 @@
 import { Telemetry, withCorrelation } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import { attachLogger } from '../src/index.js';
-import { logFile, type LogFile } from './helpers.js';
+import { logFile, WRITERS, type LogFile } from './helpers.js';
 
-describe('attachLogger lines', () => {
-  let file: LogFile;
-  let bus: Telemetry;
-  beforeEach(async () => {
-    file = await logFile();
-    bus = new Telemetry();
-  });
-  afterEach(async () => {
-    await bus.shutdown();
-    await file.remove();
-  });
-
-  it('writes one JSON line per event with name, measurements, metadata and correlation id', async () => {
-    const log = attachLogger(bus, { destination: file.path });
-    withCorrelation('req-7', () => bus.emit(['cache', 'miss'], { bytes: 512 }, { key: 'user:1' }));
-    bus.emit(['cache', 'hit'], { bytes: 64 }, { key: 'user:2' });
-    await log.flush();
-    const lines = await file.read();
-    expect(lines).to.have.length(2);
-    expect(lines[0]).to.include({ level: 30, event: 'cache.miss', correlationId: 'req-7' });
-    expect(lines[0].measurements).to.deep.equal({ bytes: 512 });
-    expect(lines[0].metadata).to.deep.equal({ key: 'user:1' });
-    expect(lines[1]).to.include({ event: 'cache.hit' });
-    expect(lines[1]).to.not.have.property('correlationId');
-    expect(lines[0].time).to.be.a('number');
-  });
-
-  it('carries the span id of span events and of events emitted inside a span', async () => {
-    const log = attachLogger(bus, { destination: file.path });
-    const inner = bus.span(['job', 'run'], {}, (scope) => {
-      bus.emit(['job', 'progress'], { done: 1 });
-      return scope.spanId;
+for (const writer of WRITERS) {
+  describe(`attachLogger lines (writer: ${writer})`, () => {
+    let file: LogFile;
+    let bus: Telemetry;
+    beforeEach(async () => {
+      file = await logFile();
+      bus = new Telemetry();
     });
-    await log.flush();
-    const lines = await file.read();
-    expect(lines.map((l) => [l.event, l.spanId])).to.deep.equal([
-      ['job.run.start', inner],
-      ['job.progress', inner],
-      ['job.run.stop', inner],
-    ]);
-  });
-
-  it('writes span exceptions at level error with the stack, not the raw reason in metadata', async () => {
-    const log = attachLogger(bus, { destination: file.path, events: [['job']] });
-    expect(() => bus.span(['job', 'run'], { job: 'mail' }, () => {
-      throw new RangeError('quota exceeded');
-    })).to.throw(RangeError);
-    await log.flush();
-    const [, exception] = await file.read();
-    expect(exception).to.include({ level: 50, event: 'job.run.exception' });
-    const err = exception.err as Record<string, string>;
-    expect(err.type).to.equal('RangeError');
-    expect(err.message).to.equal('quota exceeded');
-    expect(err.stack).to.match(/^RangeError: quota exceeded\n\s+at /);
-    expect(exception.metadata).to.include({ job: 'mail', kind: 'error' });
-    expect(exception.metadata).to.not.have.any.keys('reason', 'stacktrace');
-  });
-
-  it('serializes Error values in other metadata with their stack instead of {}', async () => {
-    const log = attachLogger(bus, { destination: file.path });
-    bus.emit(['queue', 'retry'], { attempt: 2 }, { cause: new TypeError('bad payload') });
-    await log.flush();
-    const [line] = await file.read();
-    const cause = (line.metadata as Record<string, Record<string, string>>).cause;
-    expect(cause.message).to.equal('bad payload');
-    expect(cause.stack).to.match(/^TypeError: bad payload/);
-  });
-
-  it('writes handler failures at level error', async () => {
-    const log = attachLogger(bus, { destination: file.path, events: [['telemetry']] });
-    bus.attach('broken', ['x'], () => {
-      throw new Error('handler bug');
+    afterEach(async () => {
+      await bus.shutdown();
+      await file.remove();
     });
-    bus.emit(['x'], {});
-    await log.flush();
-    const [line] = await file.read();
-    expect(line).to.include({ level: 50, event: 'telemetry.handler.failure' });
-    expect(((line.metadata as Record<string, unknown>).error as Record<string, string>).message).to.equal('handler bug');
-  });
 
-  it('uses the level function, and info for a level pino does not know', async () => {
-    const log = attachLogger(bus, { destination: file.path, level: (event) => (event[1] === 'debug' ? 'debug' : ('loud' as never)) });
-    bus.emit(['app', 'debug'], {});
-    bus.emit(['app', 'other'], {});
-    await log.flush();
-    expect((await file.read()).map((l) => l.level)).to.deep.equal([20, 30]);
-  });
-
-  it('logs only events matching the patterns, once even when several match', async () => {
-    const log = attachLogger(bus, { destination: file.path, events: [['http'], ['*', 'request'], ['db', 'query', 'stop']] });
-    bus.emit(['http', 'request'], {});
-    bus.emit(['grpc', 'request'], {});
-    bus.emit(['db', 'query', 'stop'], {});
-    bus.emit(['db', 'query', 'start'], {});
-    bus.emit(['other'], {});
-    await log.flush();
-    expect((await file.read()).map((l) => l.event)).to.deep.equal(['http.request', 'grpc.request', 'db.query.stop']);
-  });
-
-  it('stops logging on detach but still writes what was buffered', async () => {
-    const log = attachLogger(bus, { destination: file.path });
-    bus.emit(['a'], {});
-    log.detach();
-    bus.emit(['b'], {});
-    await log.flush();
-    expect((await file.read()).map((l) => l.event)).to.deep.equal(['a']);
-    expect(log.stats()).to.deep.equal({ written: 1, dropped: 0 });
-  });
-
-  it('counts a line the level function throws on as dropped and keeps the emitter safe', async () => {
-    const log = attachLogger(bus, {
-      destination: file.path,
-      level: (event) => {
-        if (event[0] === 'bad') throw new Error('level bug');
-        return 'info';
-      },
+    it('writes one JSON line per event with name, measurements, metadata and correlation id', async () => {
+      const log = attachLogger(bus, { destination: file.path, writer });
+      withCorrelation('req-7', () => bus.emit(['cache', 'miss'], { bytes: 512 }, { key: 'user:1' }));
+      bus.emit(['cache', 'hit'], { bytes: 64 }, { key: 'user:2' });
+      await log.flush();
+      const lines = await file.read();
+      expect(lines).to.have.length(2);
+      expect(lines[0]).to.include({ level: 30, event: 'cache.miss', correlationId: 'req-7' });
+      expect(lines[0].measurements).to.deep.equal({ bytes: 512 });
+      expect(lines[0].metadata).to.deep.equal({ key: 'user:1' });
+      expect(lines[1]).to.include({ event: 'cache.hit' });
+      expect(lines[1]).to.not.have.property('correlationId');
+      expect(lines[0].time).to.be.a('number');
     });
-    expect(() => bus.emit(['bad'], {})).to.not.throw();
-    bus.emit(['good'], {});
-    await log.flush();
-    expect((await file.read()).map((l) => l.event)).to.deep.equal(['good']);
-    expect(log.stats()).to.deep.equal({ written: 1, dropped: 1 });
+
+    it('carries the span id of span events and of events emitted inside a span', async () => {
+      const log = attachLogger(bus, { destination: file.path, writer });
+      const inner = bus.span(['job', 'run'], {}, (scope) => {
+        bus.emit(['job', 'progress'], { done: 1 });
+        return scope.spanId;
+      });
+      await log.flush();
+      const lines = await file.read();
+      expect(lines.map((l) => [l.event, l.spanId])).to.deep.equal([
+        ['job.run.start', inner],
+        ['job.progress', inner],
+        ['job.run.stop', inner],
+      ]);
+    });
+
+    it('writes span exceptions at level error with the stack, not the raw reason in metadata', async () => {
+      const log = attachLogger(bus, { destination: file.path, writer, events: [['job']] });
+      expect(() => bus.span(['job', 'run'], { job: 'mail' }, () => {
+        throw new RangeError('quota exceeded');
+      })).to.throw(RangeError);
+      await log.flush();
+      const [, exception] = await file.read();
+      expect(exception).to.include({ level: 50, event: 'job.run.exception' });
+      const err = exception.err as Record<string, string>;
+      expect(err.type).to.equal('RangeError');
+      expect(err.message).to.equal('quota exceeded');
+      expect(err.stack).to.match(/^RangeError: quota exceeded\n\s+at /);
+      expect(exception.metadata).to.include({ job: 'mail', kind: 'error' });
+      expect(exception.metadata).to.not.have.any.keys('reason', 'stacktrace');
+    });
+
+    it('serializes Error values in other metadata with their stack instead of {}', async () => {
+      const log = attachLogger(bus, { destination: file.path, writer });
+      bus.emit(['queue', 'retry'], { attempt: 2 }, { cause: new TypeError('bad payload') });
+      await log.flush();
+      const [line] = await file.read();
+      const cause = (line.metadata as Record<string, Record<string, string>>).cause;
+      expect(cause.message).to.equal('bad payload');
+      expect(cause.stack).to.match(/^TypeError: bad payload/);
+    });
+
+    it('writes handler failures at level error', async () => {
+      const log = attachLogger(bus, { destination: file.path, writer, events: [['telemetry']] });
+      bus.attach('broken', ['x'], () => {
+        throw new Error('handler bug');
+      });
+      bus.emit(['x'], {});
+      await log.flush();
+      const [line] = await file.read();
+      expect(line).to.include({ level: 50, event: 'telemetry.handler.failure' });
+      expect(((line.metadata as Record<string, unknown>).error as Record<string, string>).message).to.equal('handler bug');
+    });
+
+    it('uses the level function, and info for a level pino does not know', async () => {
+      const log = attachLogger(bus, { destination: file.path, writer, level: (event) => (event[1] === 'debug' ? 'debug' : ('loud' as never)) });
+      bus.emit(['app', 'debug'], {});
+      bus.emit(['app', 'other'], {});
+      await log.flush();
+      expect((await file.read()).map((l) => l.level)).to.deep.equal([20, 30]);
+    });
+
+    it('logs only events matching the patterns, once even when several match', async () => {
+      const log = attachLogger(bus, { destination: file.path, writer, events: [['http'], ['*', 'request'], ['db', 'query', 'stop']] });
+      bus.emit(['http', 'request'], {});
+      bus.emit(['grpc', 'request'], {});
+      bus.emit(['db', 'query', 'stop'], {});
+      bus.emit(['db', 'query', 'start'], {});
+      bus.emit(['other'], {});
+      await log.flush();
+      expect((await file.read()).map((l) => l.event)).to.deep.equal(['http.request', 'grpc.request', 'db.query.stop']);
+    });
+
+    it('stops logging on detach but still writes what was buffered', async () => {
+      const log = attachLogger(bus, { destination: file.path, writer });
+      bus.emit(['a'], {});
+      log.detach();
+      bus.emit(['b'], {});
+      await log.flush();
+      expect((await file.read()).map((l) => l.event)).to.deep.equal(['a']);
+      expect(log.stats()).to.deep.equal({ written: 1, dropped: 0 });
+    });
+
+    it('counts a line the level function throws on as dropped and keeps the emitter safe', async () => {
+      const log = attachLogger(bus, {
+        destination: file.path,
+        level: (event) => {
+          if (event[0] === 'bad') throw new Error('level bug');
+          return 'info';
+        },
+      });
+      expect(() => bus.emit(['bad'], {})).to.not.throw();
+      bus.emit(['good'], {});
+      await log.flush();
+      expect((await file.read()).map((l) => l.event)).to.deep.equal(['good']);
+      expect(log.stats()).to.deep.equal({ written: 1, dropped: 1 });
+    });
   });
-});
+}

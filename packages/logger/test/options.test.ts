@@ -16,6 +16,14 @@ describe('attachLogger options', () => {
     }
   });
 
+  it('rejects a writer other than pino or batch, naming the option', () => {
+    expect(() => attachLogger(bus, { writer: 'sonic' as never })).to.throw(TypeError, /options\.writer must be 'pino' or 'batch', got "sonic"/);
+  });
+
+  it('rejects a writer together with a logger', () => {
+    expect(() => attachLogger(bus, { logger: pino(), writer: 'batch' })).to.throw(TypeError, /options\.writer applies to the logger's own destination/);
+  });
+
   it('rejects both a logger and a destination', () => {
     expect(() => attachLogger(bus, { logger: pino(), destination: '/tmp/x' })).to.throw(TypeError, /not both/);
   });

@@ -1,0 +1,22 @@
+import type { DestinationStream } from 'pino';
+
+/** What the writer tells its owner when lines were dropped since its last report. */
+export type DropReport = (count: number, total: number) => void;
+
+/** Which writer carries lines to the file without `options.logger`. */
+export type WriterKind = 'pino' | 'batch';
+
+/**
+ * A pino destination that never blocks the emitter, holds at most a bounded amount in memory,
+ * and counts what it accepted and dropped. Both writers (`SonicWriter`, `BoundedBuffer`) are one.
+ */
+export interface LineWriter extends DestinationStream {
+  /** Lines accepted for writing. */
+  readonly written: number;
+  /** Lines dropped: the buffer was full, a write failed, or the writer was closed. */
+  readonly dropped: number;
+  /** Resolves once every line accepted so far is written; reports drops. */
+  flush(): Promise<void>;
+  /** Writes what is held, then closes the file if the writer owns it. Later lines are dropped. */
+  close(): Promise<void>;
+}
