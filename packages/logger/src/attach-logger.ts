@@ -53,7 +53,7 @@ export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}):
     }
     const limit = options.bufferSize ?? DEFAULT_BUFFER_SIZE;
     const onDrop = (count: number, total: number): void => telemetry.emit(LOGGER_DROPPED_EVENT, { count, total }, { destination });
-    // The file is opened here, synchronously, so a bad path throws at attach for both writers.
+    // Both writers get the fd opened above, synchronously, so a bad path throws at attach for either.
     buffer = (options.writer ?? 'pino') === 'pino' ? new SonicWriter(fd, limit, onDrop) : new BoundedBuffer(fd, limit, options.destination !== undefined, onDrop);
     // Every line is written at the level chosen per event; filtering is the level function's job.
     plain = pino({ level: 'trace' }, buffer);

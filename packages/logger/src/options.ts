@@ -28,8 +28,8 @@ export interface LoggerOptions {
   /**
    * How lines reach the destination (not with `logger`). `'pino'` (default): pino's non-blocking
    * destination, `pino.destination({ sync: false, maxLength: bufferSize })`. `'batch'`: this
-   * package's batch buffer, one joined `fs.write` per turn of the event loop; measured about
-   * twice as fast per line (docs/logging.md).
+   * package's batch buffer, one joined `fs.write` per turn of the event loop; measured at about
+   * a third of the default writer's time per line (docs/logging.md).
    */
   readonly writer?: WriterKind;
 }
