@@ -5,7 +5,7 @@ import { Telemetry } from '@rx-telemetry/core';
 import { openSync } from 'node:fs';
 import { attachLogger, type AttachedLogger } from '@rx-telemetry/logger';
 import { pino } from 'pino';
-import { find, measure, ratio, report, type CaseResult, type SuiteResult } from './harness.js';
+import { find, measure, pairedRatio, ratio, report, type CaseResult, type SuiteResult } from './harness.js';
 
 const EVENT = ['db', 'query', 'stop'] as const;
 
@@ -13,11 +13,6 @@ const EVENT = ['db', 'query', 'stop'] as const;
  * `a` over `b` as the median of their per-round ratios: measure() runs every case once per round,
  * so a round's two batches share the machine's state (this VM's neighbours come and go).
  */
-function pairedRatio(a: CaseResult, b: CaseResult): number {
-  const r = a.batches.map((v, i) => v / b.batches[i]).sort((x, y) => x - y);
-  const m = r.length >> 1;
-  return r.length % 2 ? r[m] : (r[m - 1] + r[m]) / 2;
-}
 const METADATA = { table: 'users', rows: 12, user: 'alice' };
 
 export async function run(): Promise<SuiteResult[]> {
