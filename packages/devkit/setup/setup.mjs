@@ -2,7 +2,7 @@
 // Idempotent set-up: everything `npm run demo` and `npm test` need on a machine that has
 // only Node 20 + npm. Each step checks first and does nothing when already done.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, toolsDir, pnpmBin, projectEnv } from './env.mjs';
 
@@ -61,7 +61,17 @@ function ensureAptPeers() {
     run(cmd, rest, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   };
   apt('update', '-qq');
-  apt('install', '-y', '-qq', '--no-install-recommends', ...missing);
+  // The Debian packages would start their daemons on every interface (0.0.0.0:9090, :9091, :9093)
+  // from their maintainer scripts. Tests start them themselves on 127.0.0.1, so keep the install
+  // from starting anything: a policy-rc.d that denies, only for the install, only if none exists.
+  const policy = '/usr/sbin/policy-rc.d';
+  const ownPolicy = asRoot.length === 0 && !existsSync(policy);
+  if (ownPolicy) writeFileSync(policy, '#!/bin/sh\n# rx-telemetry set-up: no service starts during its apt-get install\nexit 101\n', { mode: 0o755 });
+  try {
+    apt('install', '-y', '-qq', '--no-install-recommends', ...missing);
+  } finally {
+    if (ownPolicy) rmSync(policy, { force: true });
+  }
   const still = APT_PEERS.filter((p) => !p.present()).map((p) => p.pkg);
   if (still.length > 0) throw new Error(`[setup] still missing after apt-get: ${still.join(' ')}`);
 }
