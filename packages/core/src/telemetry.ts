@@ -37,7 +37,12 @@ export class Telemetry {
   readonly #flushes = new Set<() => Promise<void> | void>();
   #hooks: SpanContextHook | undefined = undefined;
   #onEnds: readonly ((end: SpanEndInfo) => void)[] = [];
-  readonly #hookList: { readonly hook: SpanContextHook; readonly onEnd: ((end: SpanEndInfo) => void) | undefined }[] = [];
+  readonly #hookList: {
+    readonly hook: SpanContextHook;
+    readonly onEnd: ((end: SpanEndInfo) => void) | undefined;
+    readonly onStart: ((span: SpanContextInfo) => void) | undefined;
+  }[] = [];
+  #onStarts: readonly ((span: SpanContextInfo) => void)[] = [];
   #failureDepth = 0;
 
   // ---- handlers -------------------------------------------------------------------------
@@ -274,7 +279,10 @@ export class Telemetry {
   }
 
   #spanEnded(event: EventName, scope: Scope, t0: number, t1: number, failed: boolean, error: unknown): void {
-    const end: SpanEndInfo = { spanId: scope.spanId, duration: toNs(t1 - t0), monotonicTime: toNs(t1), failed, error, metadata: scope.metadata };
+    this.#notifyEnd(event, { spanId: scope.spanId, duration: toNs(t1 - t0), monotonicTime: toNs(t1), failed, error, metadata: scope.metadata });
+  }
+
+  #notifyEnd(event: EventName, end: SpanEndInfo): void {
     for (const onEnd of this.#onEnds) {
       // Isolated: one that throws must neither break the span nor keep the others from running.
       try {
@@ -317,7 +325,9 @@ export class Telemetry {
     if (typeof hook !== 'function') throw new TypeError('bindSpanContext: hook must be a function');
     const onEnd = options?.onEnd;
     if (onEnd !== undefined && typeof onEnd !== 'function') throw new TypeError('bindSpanContext: options.onEnd must be a function');
-    const entry = { hook, onEnd };
+    const onStart = options?.onStart;
+    if (onStart !== undefined && typeof onStart !== 'function') throw new TypeError('bindSpanContext: options.onStart must be a function');
+    const entry = { hook, onEnd, onStart };
     this.#hookList.push(entry);
     this.#composeHooks();
     return () => {
@@ -329,9 +339,42 @@ export class Telemetry {
     };
   }
 
+  /**
+   * True while a span-context hook wants spans emitted by hand (`onStart`). Packages that emit
+   * span-shaped events without `span()` check it before building a SpanContextInfo.
+   */
+  get spansObserved(): boolean {
+    return this.#onStarts.length !== 0;
+  }
+
+  /**
+   * Tells the span-context hooks' `onStart` about a span emitted by hand (its start event already
+   * built by the caller, ids from `nextSpanId()`); end it with `reportSpanEnd`. Never throws: a
+   * failing `onStart` is reported as a handler failure with id `'span-context'`.
+   *
+   * ```ts
+   * if (telemetry.spansObserved) telemetry.reportSpanStart({ prefix, spanId, parentSpanId, correlationId, metadata, monotonicTime, systemTime });
+   * ```
+   */
+  reportSpanStart(span: SpanContextInfo): void {
+    for (const onStart of this.#onStarts) {
+      try {
+        onStart(span);
+      } catch (failure) {
+        this.#reportFailure('span-context', [...span.prefix, 'start'], undefined, failure);
+      }
+    }
+  }
+
+  /** Tells the hooks' `onEnd` that a span reported with `reportSpanStart` ended. Never throws. */
+  reportSpanEnd(prefix: EventName, end: SpanEndInfo): void {
+    if (this.#onEnds.length !== 0) this.#notifyEnd([...prefix, end.failed ? 'exception' : 'stop'], end);
+  }
+
   #composeHooks(): void {
     const hooks = this.#hookList.map((e) => e.hook);
     this.#onEnds = this.#hookList.flatMap((e) => (e.onEnd === undefined ? [] : [e.onEnd]));
+    this.#onStarts = this.#hookList.flatMap((e) => (e.onStart === undefined ? [] : [e.onStart]));
     if (hooks.length === 0) this.#hooks = undefined;
     else if (hooks.length === 1) this.#hooks = hooks[0];
     else {

@@ -1,5 +1,5 @@
-import { context, SpanStatusCode, trace, type Context, type Tracer } from '@opentelemetry/api';
-import { isEventName, monotonicTime, type EventName, type SpanContextHook, type SpanEndInfo, type Telemetry } from '@rx-telemetry/core';
+import { context, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { isEventName, monotonicTime, type EventName, type SpanContextHook, type SpanContextInfo, type SpanEndInfo, type Telemetry } from '@rx-telemetry/core';
 import { toAttributes } from './attributes.js';
 import { errorMessage, toException } from './exception.js';
 import { hrTimeFromMonotonic } from './hr-time.js';
@@ -31,7 +31,8 @@ const CHECKS_PER_TIMEOUT = 4;
 const TRACER_NAME = '@rx-telemetry/otel';
 
 /**
- * Turns every core `span()` into an OpenTelemetry span: named `prefix.join('.')`, timed by core's
+ * Turns every core `span()`, and every span a package reports by hand with
+ * `telemetry.reportSpanStart()` (WebGPU dispatches, compiles, transfers), into an OpenTelemetry span: named `prefix.join('.')`, timed by core's
  * own clock, with the primitive metadata as attributes and exceptions recorded with status ERROR.
  * The span callback runs with the new span active, so nested `span()` calls and OTel spans started
  * inside it (also across `await`, with a context manager registered) become its children.
@@ -64,14 +65,28 @@ export function bridgeSpans(telemetry: Telemetry, options: BridgeSpansOptions = 
   const open = new OpenSpans();
   const names = new Map<EventName, string>();
 
-  const hook: SpanContextHook = (info, fn) => {
-    if (prefixes !== undefined && !matchesAnyPrefix(info.prefix, prefixes)) return fn();
-    const active = context.active();
-    const parent = info.parentSpanId === undefined ? active : parentContext(active, info.parentSpanId, open);
+  const start = (info: SpanContextInfo, parent: Context): Span => {
     const startNs = info.monotonicTime;
     const span = tracer.startSpan(nameOf(info.prefix, names), { startTime: hrTimeFromMonotonic(startNs), attributes: toAttributes(info.metadata) }, parent);
     open.add(info.spanId, span, startNs);
-    return context.with(trace.setSpan(parent, span), fn);
+    return span;
+  };
+  const parentOf = (info: SpanContextInfo): Context => {
+    const active = context.active();
+    return info.parentSpanId === undefined ? active : parentContext(active, info.parentSpanId, open);
+  };
+
+  const hook: SpanContextHook = (info, fn) => {
+    if (prefixes !== undefined && !matchesAnyPrefix(info.prefix, prefixes)) return fn();
+    const parent = parentOf(info);
+    return context.with(trace.setSpan(parent, start(info, parent)), fn);
+  };
+
+  // Spans emitted by hand (e.g. a WebGPU dispatch, from submit to done): no callback to run
+  // inside, so the span is only opened here and closed by onEnd.
+  const onStart = (info: SpanContextInfo): void => {
+    if (prefixes !== undefined && !matchesAnyPrefix(info.prefix, prefixes)) return;
+    start(info, parentOf(info));
   };
 
   const onEnd = (end: SpanEndInfo): void => {
@@ -87,7 +102,7 @@ export function bridgeSpans(telemetry: Telemetry, options: BridgeSpansOptions = 
     span.end(endTime);
   };
 
-  const unbind = telemetry.bindSpanContext(hook, { onEnd });
+  const unbind = telemetry.bindSpanContext(hook, { onEnd, onStart });
   let timer: NodeJS.Timeout | undefined;
   if (orphanTimeoutMs !== Infinity) {
     const reason = `span did not end within orphanTimeoutMs (${orphanTimeoutMs} ms)`;
