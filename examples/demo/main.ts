@@ -118,7 +118,22 @@ await logger.flush();
 const lines = readFileSync(logFile, 'utf8').trim().split('\n').length;
 const fired = alerts.history().filter((al) => al.status === 'firing');
 console.log(`\nhealth: ${report.status}; alerts fired: ${fired.map((al) => `${al.name}{kernel=${al.labels.kernel}}`).join(', ') || 'none'}`);
-console.log(`OpenTelemetry spans exported: ${spans.getFinishedSpans().length}; log lines: ${lines} (${logFile})`);
+const finished = spans.getFinishedSpans();
+const lastJob = finished.filter((sp) => sp.name === 'demo.job').at(-1);
+const children = finished.filter((sp) => sp.parentSpanContext?.spanId === lastJob?.spanContext().spanId);
+const ms = (sp: (typeof finished)[number]): string => ((sp.endTime[0] - sp.startTime[0]) * 1e3 + (sp.endTime[1] - sp.startTime[1]) / 1e6).toFixed(3);
+console.log(`OpenTelemetry spans exported: ${finished.length}; the last job's trace ${lastJob?.spanContext().traceId}:`);
+if (lastJob !== undefined) console.log(`  demo.job ${ms(lastJob)} ms`);
+const groups = new Map<string, { count: number; ms: number }>();
+for (const child of children) {
+  const label = `${child.name}${child.attributes.kernel === undefined ? '' : ` (${String(child.attributes.kernel)})`}`;
+  const g = groups.get(label) ?? { count: 0, ms: 0 };
+  g.count++;
+  g.ms += Number(ms(child));
+  groups.set(label, g);
+}
+for (const [label, g] of groups) console.log(`    ${label} x${g.count}: ${g.ms.toFixed(3)} ms`);
+console.log(`log lines: ${lines} (${logFile})`);
 console.log(`device memory: ${JSON.stringify(gpu.memory())}`);
 
 // 5. Shut down: every reporter flushes; nothing is lost.

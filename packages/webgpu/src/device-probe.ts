@@ -184,7 +184,7 @@ export class DeviceProbe {
     const duration = ns(t1 - rec.t0);
     const first = rec.first;
     const dispatch = this.events.dispatch;
-    if (first !== undefined && dispatch.stop.active) {
+    if (first !== undefined && dispatch.stopWanted) {
       const monotonicTime = ns(t1);
       const category = categorize(duration);
       if (first.spanId !== 0) stopDispatch(dispatch, first, this.deviceId, duration, gpuTime(rec, first, passTimes), monotonicTime, category);
@@ -249,7 +249,7 @@ export class DeviceProbe {
     }
     const t1 = performance.now();
     const result = timing(ns(t1 - t0), gpu, work);
-    if (d !== undefined && d.spanId !== 0 && events.stop.active) emitStop(events, d, this.deviceId, stopMeasurements(result, ns(t1)), categorize(result.duration));
+    if (d !== undefined && d.spanId !== 0 && events.stopWanted) emitStop(events, d, this.deviceId, stopMeasurements(result, ns(t1)), categorize(result.duration));
     return result;
   }
 

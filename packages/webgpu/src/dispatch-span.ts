@@ -28,6 +28,7 @@ export function openDispatch(events: SpanEvents, d: DispatchInfo, device: string
   d.parentSpanId = currentSpanId();
   d.correlationId = correlationId();
   if (events.start.active) events.start.emit({ monotonicTime: ns(t0), systemTime: Math.round(origin + t0) }, metadataOf(d, device));
+  if (events.telemetry.spansObserved) events.reportStart(d.spanId, d.parentSpanId, d.correlationId, metadataOf(d, device), t0);
   // Built now, while the GPU runs, rather than between Dawn's completion and the caller's wake-up.
   if (events.stop.active) d.stopMetadata = stopMetadataOf(d, device);
 }
@@ -50,6 +51,10 @@ export function emitStop(events: SpanEvents, d: DispatchInfo, device: string, me
   d.stopMetadata = undefined;
   if (category !== 'fast') metadata.category = category;
   events.stop.emit(measurements, metadata);
+  if (events.telemetry.spansObserved) {
+    const gpu = measurements.gpuDuration;
+    events.reportEnd(d.spanId, measurements.duration, measurements.monotonicTime, undefined, false, gpu === undefined ? { category } : { category, gpuDuration: gpu });
+  }
 }
 
 function stopMetadataOf(d: DispatchInfo, device: string): Record<string, unknown> {
