@@ -1,5 +1,5 @@
 import { close, write } from 'node:fs';
-import type { DropReport, LineWriter } from './line-writer.js';
+import { DropCounter, type DropReport, type LineWriter } from './line-writer.js';
 
 const EAGAIN_RETRY_MS = 5;
 
@@ -19,29 +19,30 @@ export class BoundedBuffer implements LineWriter {
   #scheduled = false;
   #closed = false;
   #written = 0;
-  #dropped = 0;
-  #reported = 0;
+  readonly #drops: DropCounter;
   #waiters: (() => void)[] = [];
 
   constructor(
     readonly fd: number,
     readonly limit: number,
     private readonly ownsFd: boolean,
-    private readonly onDrop: DropReport,
-  ) {}
+    onDrop: DropReport,
+  ) {
+    this.#drops = new DropCounter(onDrop);
+  }
 
   get written(): number {
     return this.#written;
   }
 
   get dropped(): number {
-    return this.#dropped;
+    return this.#drops.total;
   }
 
   /** pino's destination interface: one serialized line, newline included. */
   write(line: string): boolean {
     if (this.#closed || this.#held + line.length > this.limit) {
-      this.#dropped++;
+      this.#drops.total++;
       return true;
     }
     this.#lines.push(line);
@@ -58,7 +59,7 @@ export class BoundedBuffer implements LineWriter {
   /** Resolves once every line accepted so far is written. */
   flush(): Promise<void> {
     if (!this.#writing && !this.#scheduled && this.#lines.length === 0) {
-      this.#report();
+      this.#drops.report();
       return Promise.resolve();
     }
     return new Promise((resolve) => this.#waiters.push(resolve));
@@ -76,7 +77,7 @@ export class BoundedBuffer implements LineWriter {
     this.#scheduled = false;
     if (this.#lines.length === 0) {
       this.#writing = false;
-      this.#report();
+      this.#drops.report();
       const waiters = this.#waiters;
       this.#waiters = [];
       for (const w of waiters) w();
@@ -99,7 +100,7 @@ export class BoundedBuffer implements LineWriter {
         }
         // The batch cannot be written (disk full, closed fd): its lines count as dropped.
         this.#written -= lineCount;
-        this.#dropped += lineCount;
+        this.#drops.total += lineCount;
       } else if (offset + n < bytes.length) {
         this.#writeAll(bytes, offset + n, lineCount, chars);
         return;
@@ -107,18 +108,5 @@ export class BoundedBuffer implements LineWriter {
       this.#held -= chars;
       this.#pump();
     });
-  }
-
-  #report(): void {
-    const count = this.#dropped - this.#reported;
-    if (count === 0) return;
-    this.#reported = this.#dropped;
-    try {
-      this.onDrop(count, this.#dropped);
-    } finally {
-      // Lines dropped while reporting (the report itself, logged into a full buffer) are
-      // counted but not reported again, or a full buffer would report forever.
-      this.#reported = this.#dropped;
-    }
   }
 }

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import type { DropReport, LineWriter } from './line-writer.js';
+import { DropCounter, type DropReport, type LineWriter } from './line-writer.js';
 
 type SonicBoom = ReturnType<typeof pino.destination>;
 
@@ -23,8 +23,7 @@ function newlines(data: string): number {
 export class SonicWriter implements LineWriter {
   readonly #sonic: SonicBoom;
   #handed = 0;
-  #dropped = 0;
-  #reported = 0;
+  readonly #drops: DropCounter;
   #busy = false;
   #reportScheduled = false;
   #broken = false;
@@ -35,23 +34,24 @@ export class SonicWriter implements LineWriter {
   constructor(
     fd: number,
     limit: number,
-    private readonly onDrop: DropReport,
+    onDrop: DropReport,
   ) {
+    this.#drops = new DropCounter(onDrop);
     this.#sonic = pino.destination({ dest: fd, sync: false, maxLength: limit });
     this.#sonic.on('drop', (data: string) => {
-      this.#dropped += newlines(data);
+      this.#drops.total += newlines(data);
       // Reported once the destination has drained (room again), never on the emit path.
       if (!this.#busy && !this.#reportScheduled) {
         this.#reportScheduled = true;
         setImmediate(() => {
           this.#reportScheduled = false;
-          if (!this.#busy) this.#report();
+          if (!this.#busy) this.#drops.report();
         });
       }
     });
     this.#sonic.on('drain', () => {
       this.#busy = false;
-      this.#report();
+      this.#drops.report();
       this.#release();
     });
     // Without a listener an error would be thrown out of SonicBoom. SonicBoom keeps the data and
@@ -65,31 +65,31 @@ export class SonicWriter implements LineWriter {
   }
 
   get written(): number {
-    return this.#handed - this.#dropped;
+    return this.#handed - this.#drops.total;
   }
 
   get dropped(): number {
-    return this.#dropped;
+    return this.#drops.total;
   }
 
   /** pino's destination interface: one serialized line, newline included. */
   write(line: string): boolean {
     this.#handed++;
     if (this.#closing !== undefined) {
-      this.#dropped++;
+      this.#drops.total++;
       return true;
     }
-    const before = this.#dropped;
+    const before = this.#drops.total;
     this.#sonic.write(line);
     // A dropped line starts no write: only an accepted one makes the destination busy.
-    if (this.#dropped === before) this.#busy = true;
+    if (this.#drops.total === before) this.#busy = true;
     return true;
   }
 
   flush(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
     if (!this.#busy || this.#broken) {
-      this.#report();
+      this.#drops.report();
       return Promise.resolve();
     }
     return new Promise((resolve) => this.#waiters.push(resolve));
@@ -118,16 +118,4 @@ export class SonicWriter implements LineWriter {
     for (const w of waiters) w();
   }
 
-  #report(): void {
-    const count = this.#dropped - this.#reported;
-    if (count === 0) return;
-    this.#reported = this.#dropped;
-    try {
-      this.onDrop(count, this.#dropped);
-    } finally {
-      // Lines dropped while reporting (the report itself, logged into a full buffer) are
-      // counted but not reported again, or a full buffer would report forever.
-      this.#reported = this.#dropped;
-    }
-  }
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Telemetry } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import { attachLogger, LOGGER_DROPPED_EVENT } from '../src/index.js';
-import { logFile, WRITERS, type LogFile } from './helpers.js';
+import { freshBusAndFile, WRITERS, type LogFile } from './helpers.js';
 
 /** How many of this process's file descriptors point at `path`. */
 function openFds(path: string): number {
@@ -23,13 +23,9 @@ for (const writer of WRITERS) {
     this.timeout(30_000);
     let file: LogFile;
     let bus: Telemetry;
-    beforeEach(async () => {
-      file = await logFile();
-      bus = new Telemetry();
-    });
-    afterEach(async () => {
-      await bus.shutdown();
-      await file.remove();
+    freshBusAndFile((b, f) => {
+      bus = b;
+      file = f;
     });
 
     it('makes no synchronous write during an emit', async () => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from '@rx-telemetry/devkit/peer-process';
+import { Telemetry } from '@rx-telemetry/core';
 import type { WriterKind } from '../src/index.js';
 
 export interface LogFile {
@@ -37,3 +38,21 @@ import { expect } from 'chai';
 
 /** Both writers; tests about writing run once per writer. */
 export const WRITERS: readonly WriterKind[] = ['pino', 'batch'];
+
+/**
+ * Gives each test of the enclosing describe a fresh bus and log file (through `use`), and shuts
+ * the bus down and removes the file after it.
+ */
+export function freshBusAndFile(use: (bus: Telemetry, file: LogFile) => void): void {
+  let bus: Telemetry;
+  let file: LogFile;
+  beforeEach(async () => {
+    file = await logFile();
+    bus = new Telemetry();
+    use(bus, file);
+  });
+  afterEach(async () => {
+    await bus.shutdown();
+    await file.remove();
+  });
+}

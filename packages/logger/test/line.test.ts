@@ -1,19 +1,15 @@
 import { Telemetry, withCorrelation } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import { attachLogger } from '../src/index.js';
-import { logFile, WRITERS, type LogFile } from './helpers.js';
+import { freshBusAndFile, WRITERS, type LogFile } from './helpers.js';
 
 for (const writer of WRITERS) {
   describe(`attachLogger lines (writer: ${writer})`, () => {
     let file: LogFile;
     let bus: Telemetry;
-    beforeEach(async () => {
-      file = await logFile();
-      bus = new Telemetry();
-    });
-    afterEach(async () => {
-      await bus.shutdown();
-      await file.remove();
+    freshBusAndFile((b, f) => {
+      bus = b;
+      file = f;
     });
 
     it('writes one JSON line per event with name, measurements, metadata and correlation id', async () => {

@@ -2,19 +2,15 @@ import { Telemetry } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { attachLogger, DEFAULT_REDACT } from '../src/index.js';
-import { logFile, WRITERS, type LogFile } from './helpers.js';
+import { freshBusAndFile, WRITERS, type LogFile } from './helpers.js';
 
 for (const writer of WRITERS) {
   describe(`attachLogger redaction (writer: ${writer})`, () => {
     let file: LogFile;
     let bus: Telemetry;
-    beforeEach(async () => {
-      file = await logFile();
-      bus = new Telemetry();
-    });
-    afterEach(async () => {
-      await bus.shutdown();
-      await file.remove();
+    freshBusAndFile((b, f) => {
+      bus = b;
+      file = f;
     });
 
     it('redacts every default key in metadata and one object below, and nothing else', async () => {
