@@ -1,9 +1,8 @@
 import type { MetricsSnapshot } from '@rx-telemetry/hdr';
 import { CounterWindow } from './counter-window.js';
-import { metricsNamed } from './metric-index.js';
 import type { Evaluation, RuleEvaluator } from './evaluation.js';
-import { hasTags, labelsKey } from './labels.js';
-import { readStat } from './read-stat.js';
+import { labelsKey } from './labels.js';
+import { forEachStat } from './read-stat.js';
 import type { AnomalyRule } from './rule.js';
 
 interface Sample {
@@ -26,31 +25,26 @@ export class AnomalyEvaluator implements RuleEvaluator {
     const t = snapshot.timestamp;
     this.#counters.begin(t);
     const out: Evaluation[] = [];
-    for (const metric of metricsNamed(snapshot, name)) {
-      for (const series of metric.series) {
-        if (!hasTags(series.tags, tags)) continue;
-        const value = readStat(snapshot, metric, series, stat, this.#counters);
-        if (value === undefined) continue;
-        const key = labelsKey(series.tags);
-        let samples = this.#baselines.get(key);
-        if (samples === undefined) {
-          samples = [];
-          this.#baselines.set(key, samples);
-        }
-        while (samples.length !== 0 && samples[0].t < t - baselineWindowMs) samples.shift();
-        if (samples.length < minSamples) {
-          samples.push({ t, v: value });
-          continue;
-        }
-        let sum = 0;
-        for (const s of samples) sum += s.v;
-        const threshold = (sum / samples.length) * factor;
-        const breaching = factor > 1 ? value > threshold : value < threshold;
-        // An anomaly must not teach the baseline that it is normal.
-        if (!breaching) samples.push({ t, v: value });
-        out.push({ labels: series.tags, value, threshold, breaching });
+    forEachStat(snapshot, name, tags, stat, this.#counters, (series, value) => {
+      const key = labelsKey(series.tags);
+      let samples = this.#baselines.get(key);
+      if (samples === undefined) {
+        samples = [];
+        this.#baselines.set(key, samples);
       }
-    }
+      while (samples.length !== 0 && samples[0].t < t - baselineWindowMs) samples.shift();
+      if (samples.length < minSamples) {
+        samples.push({ t, v: value });
+        return;
+      }
+      let sum = 0;
+      for (const s of samples) sum += s.v;
+      const threshold = (sum / samples.length) * factor;
+      const breaching = factor > 1 ? value > threshold : value < threshold;
+      // An anomaly must not teach the baseline that it is normal.
+      if (!breaching) samples.push({ t, v: value });
+      out.push({ labels: series.tags, value, threshold, breaching });
+    });
     this.#counters.prune(t - snapshot.windowMs);
     for (const [key, samples] of this.#baselines) {
       if (samples.length === 0 || samples[samples.length - 1].t < t - baselineWindowMs) this.#baselines.delete(key);

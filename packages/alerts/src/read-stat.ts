@@ -1,5 +1,7 @@
 import type { MetricSnapshot, MetricsSnapshot, SeriesSnapshot } from '@rx-telemetry/hdr';
 import type { CounterWindow } from './counter-window.js';
+import { hasTags } from './labels.js';
+import { metricsNamed } from './metric-index.js';
 import type { Stat } from './rule.js';
 
 const HISTOGRAM_STATS = new Set<Stat>(['mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max']);
@@ -34,4 +36,25 @@ export function readAmount(snapshot: MetricsSnapshot, metric: MetricSnapshot, se
 
 function finite(n: number): number | undefined {
   return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * Calls `visit` with every series of metric `name` whose tags match `tags` and that has a value
+ * for `stat` (series without one are skipped): the walk threshold and anomaly rules share.
+ */
+export function forEachStat(
+  snapshot: MetricsSnapshot,
+  name: string,
+  tags: Readonly<Record<string, string>> | undefined,
+  stat: Stat,
+  counters: CounterWindow,
+  visit: (series: SeriesSnapshot, value: number) => void,
+): void {
+  for (const metric of metricsNamed(snapshot, name)) {
+    for (const series of metric.series) {
+      if (!hasTags(series.tags, tags)) continue;
+      const value = readStat(snapshot, metric, series, stat, counters);
+      if (value !== undefined) visit(series, value);
+    }
+  }
 }

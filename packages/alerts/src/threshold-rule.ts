@@ -1,10 +1,8 @@
 import type { MetricsSnapshot } from '@rx-telemetry/hdr';
 import { compare } from './compare.js';
 import { CounterWindow } from './counter-window.js';
-import { metricsNamed } from './metric-index.js';
 import type { Evaluation, RuleEvaluator } from './evaluation.js';
-import { hasTags } from './labels.js';
-import { readStat } from './read-stat.js';
+import { forEachStat } from './read-stat.js';
 import type { ThresholdRule } from './rule.js';
 
 /** One alert per series of the metric whose stat crosses the threshold. */
@@ -17,14 +15,9 @@ export class ThresholdEvaluator implements RuleEvaluator {
     const { metric: name, tags, stat, op, threshold } = this.rule;
     this.#counters.begin(snapshot.timestamp);
     const out: Evaluation[] = [];
-    for (const metric of metricsNamed(snapshot, name)) {
-      for (const series of metric.series) {
-        if (!hasTags(series.tags, tags)) continue;
-        const value = readStat(snapshot, metric, series, stat, this.#counters);
-        if (value === undefined) continue;
-        out.push({ labels: series.tags, value, threshold, breaching: compare(value, op, threshold) });
-      }
-    }
+    forEachStat(snapshot, name, tags, stat, this.#counters, (series, value) => {
+      out.push({ labels: series.tags, value, threshold, breaching: compare(value, op, threshold) });
+    });
     this.#counters.prune(snapshot.timestamp - snapshot.windowMs);
     return out;
   }
