@@ -14,7 +14,7 @@ export { monotonicTime } from './clock.js';
 export { telemetry, attach, attachMany, detach, listHandlers, emit, span, events } from './default-instance.js';
 export type { MetricDefinition, MetricOptions, MetricType, MeasurementFn, EventPredicate, DataPoint } from './metrics/definition.js';
 export type { Unit, TimeUnit, ByteUnit, UnitOption } from './metrics/unit.js';
-export { conversionFactor } from './metrics/unit.js';
+export { conversionFactor, exactDivisor } from './metrics/unit.js';
 export { counter } from './metrics/counter.js';
 export { sum } from './metrics/sum.js';
 export { lastValue } from './metrics/last-value.js';

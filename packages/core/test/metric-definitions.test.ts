@@ -134,3 +134,10 @@ describe('invalid metric definitions', () => {
     expect(() => summary('my.metric', { unit: 'hour' as 'second' })).to.throw(/summary\("my.metric"\)/);
   });
 });
+
+describe('exactDivisor', () => {
+  it('gives the integer n for a factor of exactly 1/n, and 0 otherwise', async () => {
+    const { exactDivisor } = await import('../src/index.js');
+    expect([exactDivisor(1e-6), exactDivisor(1e-3), exactDivisor(1), exactDivisor(1e3), exactDivisor(0.4)]).to.deep.equal([1e6, 1e3, 0, 0, 0]);
+  });
+});

@@ -60,8 +60,7 @@ export class MetricState {
     this.factor = internalFactor(def.unit);
     this.#key = def.measurement;
     this.#scale = def.scale;
-    const inverse = Math.round(1 / def.scale);
-    this.#divisor = def.scale < 1 && Math.abs(inverse * def.scale - 1) < 1e-12 ? inverse : 0;
+    this.#divisor = def.divisor;
     // Without keep/drop or tagValues the record path skips those calls altogether.
     this.#filtered = def.filtered;
     this.#tagFn = def.hasTagValues;

@@ -1,4 +1,4 @@
-import { conversionFactor } from '@rx-telemetry/core';
+import { conversionFactor, exactDivisor } from '@rx-telemetry/core';
 import { baseUnit } from '@rx-telemetry/hdr';
 import type { MetricState } from '@rx-telemetry/hdr/internal';
 import { escapeHelp, formatNumber } from './escape.js';
@@ -45,8 +45,7 @@ export function family(state: MetricState, prefix: string, reserved: ReadonlySet
   if (type === 'counter' && name.endsWith('_total')) name = name.slice(0, -'_total'.length);
   const sample = type === 'counter' ? `${name}_total` : name;
   const conv = def.unit === undefined || def.type === 'counter' ? 1 : conversionFactor(def.unit, baseUnit(def.unit));
-  const inverse = Math.round(1 / conv);
-  const div = conv < 1 && Math.abs(inverse * conv - 1) < 1e-12 ? inverse : 0;
+  const div = exactDivisor(conv);
   const labels = def.tags.map(labelName);
   const seen = new Set<string>();
   for (const l of labels) {

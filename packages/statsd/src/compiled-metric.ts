@@ -84,6 +84,5 @@ export function globalSuffix(globalTags: Readonly<Record<string, string>>): stri
 
 function divisorOf(definition: MetricDefinition): number | undefined {
   if (definition.type === 'counter' || definition.measurement === undefined || definition.scale >= 1) return undefined;
-  const inverse = Math.round(1 / definition.scale);
-  return Math.abs(inverse * definition.scale - 1) < 1e-12 ? inverse : undefined;
+  return definition.divisor === 0 ? undefined : definition.divisor;
 }

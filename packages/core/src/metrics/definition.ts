@@ -1,5 +1,5 @@
 import { describe, isEventName, type EventName, type Measurements, type Metadata } from '../event-name.js';
-import { conversionFactor, isUnit, UNITS, type Unit, type UnitOption } from './unit.js';
+import { conversionFactor, exactDivisor, isUnit, UNITS, type Unit, type UnitOption } from './unit.js';
 
 export type MetricType = 'counter' | 'sum' | 'lastValue' | 'summary' | 'distribution';
 
@@ -50,6 +50,8 @@ export interface MetricDefinition {
   readonly reporterOptions: Readonly<Record<string, unknown>>;
   /** Multiplier applied to raw measurements (1 without conversion). */
   readonly scale: number;
+  /** `exactDivisor(scale)`: divide by this instead of multiplying by `scale` when it is not 0. */
+  readonly divisor: number;
   /** True when `keep` or `drop` was given (`accepts()` may return false). */
   readonly filtered: boolean;
   /** True when `tagValues` was given (`tagValuesOf()` calls it). */
@@ -70,12 +72,10 @@ class Definition implements MetricDefinition {
   readonly measurement: string | undefined;
   readonly filtered: boolean;
   readonly hasTagValues: boolean;
+  readonly divisor: number;
   readonly #measure: MeasurementFn | undefined;
   readonly #keep: EventPredicate | undefined;
   readonly #tagValues: ((metadata: Metadata) => Readonly<Record<string, unknown>>) | undefined;
-  // Down-conversions divide by an exact integer (1e6 for ns -> ms): 1000123 ns gives 1.000123,
-  // where multiplying by the inexact 1e-6 gives 1.0001229999999999.
-  readonly #divisor: number;
 
   constructor(
     readonly type: MetricType,
@@ -96,8 +96,7 @@ class Definition implements MetricDefinition {
     this.#tagValues = tagValues;
     this.filtered = keep !== undefined;
     this.hasTagValues = tagValues !== undefined;
-    const inverse = Math.round(1 / scale);
-    this.#divisor = scale < 1 && Math.abs(inverse * scale - 1) < 1e-12 ? inverse : 0;
+    this.divisor = exactDivisor(scale);
     Object.freeze(this);
   }
 
@@ -110,7 +109,7 @@ class Definition implements MetricDefinition {
     const raw = this.#measure !== undefined ? this.#measure(measurements, metadata) : measurements[this.measurement as string];
     if (typeof raw !== 'number' || !Number.isFinite(raw)) return undefined;
     if (this.scale === 1) return raw;
-    return this.#divisor !== 0 ? raw / this.#divisor : raw * this.scale;
+    return this.divisor !== 0 ? raw / this.divisor : raw * this.scale;
   }
 
   tagValuesOf(metadata: Metadata): string[] | undefined {

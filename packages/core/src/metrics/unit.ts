@@ -30,4 +30,15 @@ export function conversionFactor(from: Unit, to: Unit): number {
   return fs / ts;
 }
 
+/**
+ * The integer n when `factor` is exactly 1/n for some n > 1 (a down-conversion such as ns -> ms),
+ * else 0. Dividing by n gives the nearest decimal (1000123 ns -> 1.000123 ms) where multiplying
+ * by the inexact 1e-6 gives 1.0001229999999999; every reporter converts the same way with it.
+ */
+export function exactDivisor(factor: number): number {
+  if (!(factor < 1) || !(factor > 0)) return 0;
+  const inverse = Math.round(1 / factor);
+  return Math.abs(inverse * factor - 1) < 1e-12 ? inverse : 0;
+}
+
 export const UNITS: readonly Unit[] = Object.freeze(Object.keys(SCALE) as Unit[]);
