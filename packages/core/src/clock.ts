@@ -5,20 +5,25 @@ import { performance } from 'node:perf_hooks';
 // second read of Date.now().
 const origin = performance.timeOrigin;
 
-/** Milliseconds since the process time origin, sub-microsecond precision. */
+/** Milliseconds since the process time origin, sub-microsecond precision (`performance.now`). */
 export const now: () => number = performance.now.bind(performance);
 
-/** Monotonic nanoseconds from a `now()` reading. Exact to 1 ns for ~100 days of uptime. */
-export function toNs(ms: number): number {
+/** Nanoseconds from milliseconds (a `now()` reading or a difference of two), rounded. Exact to 1 ns for ~100 days of uptime. */
+export function msToNs(ms: number): number {
   return Math.round(ms * 1e6);
 }
 
 /** Wall-clock milliseconds since the epoch from a `now()` reading. */
-export function toSystemMs(ms: number): number {
-  return Math.round(origin + ms);
+export function epochMs(reading: number): number {
+  return Math.round(origin + reading);
 }
 
 /** Current monotonic time in nanoseconds. */
 export function monotonicTime(): number {
-  return toNs(now());
+  return msToNs(now());
+}
+
+/** The `{ monotonicTime, systemTime }` pair start events and periodic reports carry, from one clock reading. */
+export function timeMeasurements(reading: number = now()): { monotonicTime: number; systemTime: number } {
+  return { monotonicTime: msToNs(reading), systemTime: epochMs(reading) };
 }

@@ -22,8 +22,10 @@ const NONE: readonly never[] = Object.freeze([]);
 
 /**
  * A node of the event-name trie: one Map lookup per name segment, so emitting with a literal
- * array never joins strings. Listener arrays are copy-on-write, so a handler that detaches
- * (itself or another) during dispatch never disturbs the loop running over them.
+ * array never joins strings. Nodes exist only for names something holds on to (an attached
+ * handler, a handle from `event()`/`spanEvent()`), so names nobody listens to create nothing
+ * that lasts; a node nobody holds any more is pruned. Listener arrays are copy-on-write, so a
+ * handler that detaches (itself or another) during dispatch never disturbs the loop over them.
  */
 export class EventNode {
   readonly children = new Map<string, EventNode>();
@@ -31,18 +33,22 @@ export class EventNode {
   streams: readonly StreamEntry[] = NONE;
   /** handlers or streams present: the one check on the hot path. */
   active = false;
-  /** start/stop/exception children, resolved once for `span()`. */
-  span: SpanNodes | undefined = undefined;
+  /** Held by a handle or a span cache: never pruned. */
+  pinned = false;
+  /** The span event resolved for this prefix by `span()`, cached (its nodes are pinned). */
+  span: unknown = undefined;
 
-  constructor(readonly name: EventName) {}
+  constructor(
+    readonly name: EventName,
+    readonly parent: EventNode | undefined,
+  ) {}
 
   refresh(): void {
     this.active = this.handlers.length !== 0 || this.streams.length !== 0;
   }
-}
 
-export interface SpanNodes {
-  readonly start: EventNode;
-  readonly stop: EventNode;
-  readonly exception: EventNode;
+  /** Nothing holds this node: no handler, no child, no handle. */
+  get idle(): boolean {
+    return this.handlers.length === 0 && this.children.size === 0 && !this.pinned;
+  }
 }

@@ -59,7 +59,13 @@ export class EventStream<T> extends Observable<T> {
       next: (value) => {
         if (failed || consumer.next === undefined) return;
         try {
-          consumer.next(value);
+          // An async consumer's rejection is a failure like a throw (never an unhandled rejection).
+          const result = consumer.next(value) as unknown;
+          if (result !== undefined && typeof (result as PromiseLike<unknown>).then === 'function') {
+            (result as PromiseLike<unknown>).then(undefined, (err: unknown) => {
+              if (!failed) fail(err);
+            });
+          }
         } catch (err) {
           fail(err);
         }

@@ -20,26 +20,6 @@ export interface SpanScope {
   measure(measurements: Measurements): SpanScope;
 }
 
-export class Scope implements SpanScope {
-  metadata: Metadata | undefined = undefined;
-  measurements: Measurements | undefined = undefined;
-
-  constructor(
-    readonly spanId: number,
-    readonly correlationId: string | undefined,
-  ) {}
-
-  set(metadata: Metadata): this {
-    this.metadata = this.metadata === undefined ? metadata : { ...this.metadata, ...metadata };
-    return this;
-  }
-
-  measure(measurements: Measurements): this {
-    this.measurements = this.measurements === undefined ? measurements : { ...this.measurements, ...measurements };
-    return this;
-  }
-}
-
 /** The scope handed out when nobody observes the span: it records nothing. */
 export const NOOP_SCOPE: SpanScope = Object.freeze({
   spanId: 0,

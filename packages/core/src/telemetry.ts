@@ -1,28 +1,37 @@
-import type { Observable, Subscriber } from 'rxjs';
-import { now, toNs, toSystemMs } from './clock.js';
-import { nextSpanId, storage, type ContextStore } from './context.js';
+import type { Observable } from 'rxjs';
+import { timeMeasurements } from './clock.js';
 import { HandlerExistsError } from './errors.js';
 import type { EventHandle } from './event-handle.js';
-import { assertEventName, describe, startsWith, type EventName, type Measurements, type Metadata } from './event-name.js';
-import { EventNode, type HandlerEntry, type SpanNodes, type StreamEntry } from './event-node.js';
-import { EventStream } from './event-stream.js';
+import { assertEventName, invalidNameReason, MAX_NAME_SEGMENTS } from './event-limits.js';
+import { describe, startsWith, type EventName, type Measurements, type Metadata } from './event-name.js';
+import { EventNode, type HandlerEntry } from './event-node.js';
 import type { AttachOptions, Handler, HandlerInfo } from './handler.js';
-import { matches } from './pattern.js';
-import type { SpanContextHook, SpanContextInfo, SpanContextOptions, SpanEndInfo } from './span-context.js';
-import { NOOP_SCOPE, Scope, type SpanScope } from './span-scope.js';
+import { EMPTY_METADATA, NodeHandle, UnboundHandle, type Dispatch } from './handles.js';
+import { HealthChecks, type HealthCheck } from './health-checks.js';
+import { Lifecycle, type ShutdownOptions, type ShutdownReport, type SignalOptions } from './lifecycle.js';
+import { stackOf } from './live-span.js';
+import { NOOP_SPAN, type OpenSpan } from './open-span.js';
+import type { SpanContextHook, SpanContextOptions } from './span-context.js';
+import type { SpanEvent } from './span-event.js';
+import { SpanEventImpl } from './span-events.js';
+import { SpanHooks } from './span-hooks.js';
+import { NOOP_SCOPE, type SpanScope } from './span-scope.js';
+import { Streams } from './streams.js';
 import type { TelemetryEvent } from './telemetry-event.js';
 
-/** Emitted when a handler or an `events()` consumer throws. */
+/** Emitted when a handler, an `events()` consumer or a span-context hook throws (or rejects). */
 export const HANDLER_FAILURE_EVENT: EventName = Object.freeze(['telemetry', 'handler', 'failure']);
+/** Emitted (at most once a second, with the count so far) when `emit` or `span` got an invalid or too long name and skipped it. */
+export const INVALID_NAME_EVENT: EventName = Object.freeze(['telemetry', 'bus', 'invalid_name']);
 
-const EMPTY_METADATA: Metadata = Object.freeze({});
 // Bounds failure reports that trigger further failures (handlers attached with onFailure: 'keep').
 const MAX_FAILURE_DEPTH = 4;
 
-
 /**
  * The event bus: `:telemetry` for TypeScript. Handlers attach to exact event names and run
- * synchronously in attach order; `events(pattern)` exposes the same emissions as RxJS.
+ * synchronously in attach order; `events(pattern)` exposes the same emissions as RxJS. This file
+ * holds the handler registry, dispatch and the name trie; spans, span-context hooks, streams,
+ * the lifecycle and health-check registration live in files of their own.
  *
  * ```ts
  * const bus = new Telemetry();
@@ -31,19 +40,20 @@ const MAX_FAILURE_DEPTH = 4;
  * ```
  */
 export class Telemetry {
-  readonly #root = new EventNode(Object.freeze([]) as EventName);
+  readonly #root = new EventNode(Object.freeze([]) as EventName, undefined);
   readonly #byId = new Map<string, HandlerEntry[]>();
-  #streams: readonly StreamEntry[] = [];
-  readonly #flushes = new Set<() => Promise<void> | void>();
-  #hooks: SpanContextHook | undefined = undefined;
-  #onEnds: readonly ((end: SpanEndInfo) => void)[] = [];
-  readonly #hookList: {
-    readonly hook: SpanContextHook;
-    readonly onEnd: ((end: SpanEndInfo) => void) | undefined;
-    readonly onStart: ((span: SpanContextInfo) => void) | undefined;
-  }[] = [];
-  #onStarts: readonly ((span: SpanContextInfo) => void)[] = [];
+  readonly #dispatchFn: Dispatch = (node, name, m, md) => this.#dispatch(node, name, m, md);
+  readonly #streams = new Streams({
+    walk: (visit) => walk(this.#root, visit),
+    reportFailure: (id, event, error) => this.#reportFailure(id, event, undefined, error),
+  });
+  readonly #hooks = new SpanHooks((event, error) => this.#reportFailure('span-context', event, undefined, error));
+  readonly #spanFailure = (event: EventName, error: unknown): void => this.#reportFailure('span', event, undefined, error);
+  readonly #lifecycle = new Lifecycle((event, m, md) => this.emit(event, m, md));
+  readonly #health = new HealthChecks();
   #failureDepth = 0;
+  #invalidNames = 0;
+  #invalidReportedAt = -Infinity;
 
   // ---- handlers -------------------------------------------------------------------------
 
@@ -77,13 +87,10 @@ export class Telemetry {
   detach(id: string): boolean {
     const entries = this.#byId.get(id);
     if (entries === undefined) return false;
+    // All or nothing: the hot path stops calling the handler before the registry forgets it, so
+    // a detach cut short (a stack overflow in a re-emitting handler) is completed by the next try.
+    for (const entry of entries) this.#unlink(entry);
     this.#byId.delete(id);
-    for (const entry of entries) {
-      const node = this.#lookup(entry.event);
-      if (node === undefined) continue;
-      node.handlers = node.handlers.filter((h) => h !== entry);
-      node.refresh();
-    }
     return true;
   }
 
@@ -107,31 +114,57 @@ export class Telemetry {
 
   // ---- emitting -------------------------------------------------------------------------
 
-  /** Runs every handler of `event`; never throws because of one. */
+  /**
+   * Runs every handler of `event`; never throws because of one. A name nobody listens to
+   * creates nothing; an invalid one (not an array of non-empty strings, or over the limits of
+   * `MAX_NAME_SEGMENTS`/`MAX_NAME_CHARACTERS`) is skipped and counted, never thrown.
+   */
   emit(event: EventName, measurements: Measurements, metadata: Metadata = EMPTY_METADATA): void {
+    if (!Array.isArray(event)) return this.#skipInvalid(event);
     let node = this.#root;
     for (let i = 0; i < event.length; i++) {
       const next = node.children.get(event[i]);
-      if (next === undefined) {
-        // Unknown names create nothing unless a stream may want them.
-        if (this.#streams.length === 0) return;
-        node = this.#nodeFor(event);
-        break;
-      }
+      if (next === undefined) return this.#emitUnbound(event, measurements, metadata);
       node = next;
     }
     if (node.active) this.#dispatch(node, event, measurements, metadata);
+    else if (event.length === 0) this.#skipInvalid(event);
   }
 
   /** A handle for `name`: emits without a name lookup; `active` tells whether anyone listens. */
   event(name: EventName): EventHandle {
     assertEventName(name);
-    return new Handle(this.#nodeFor(name), this);
+    return this.#handle(name);
   }
 
-  /** @internal the hot path shared by `emit` and handles. */
-  _dispatch(node: EventNode, name: EventName, measurements: Measurements, metadata: Metadata): void {
-    this.#dispatch(node, name, measurements, metadata);
+  /** Emits skipped because their name was invalid or too long. */
+  get invalidNames(): number {
+    return this.#invalidNames;
+  }
+
+  #handle(name: EventName): NodeHandle {
+    const node = this.#nodeFor(name);
+    node.pinned = true;
+    return new NodeHandle(node, this.#dispatchFn);
+  }
+
+  #emitUnbound(event: EventName, measurements: Measurements, metadata: Metadata): void {
+    const reason = invalidNameReason(event);
+    if (reason !== undefined) return this.#skipInvalid(event, reason);
+    if (this.#streams.entries.length !== 0) this.#streams.deliverUnbound(event, measurements, metadata);
+  }
+
+  #skipInvalid(event: unknown, reason = invalidNameReason(event) ?? 'invalid'): void {
+    this.#invalidNames++;
+    const t = performance.now();
+    if (t - this.#invalidReportedAt < 1000 || this.#failureDepth !== 0) return;
+    this.#invalidReportedAt = t;
+    this.#failureDepth++;
+    try {
+      this.emit(INVALID_NAME_EVENT, { count: this.#invalidNames }, { reason });
+    } finally {
+      this.#failureDepth--;
+    }
   }
 
   #dispatch(node: EventNode, name: EventName, measurements: Measurements, metadata: Metadata): void {
@@ -139,318 +172,207 @@ export class Telemetry {
     for (let i = 0; i < handlers.length; i++) {
       const h = handlers[i];
       try {
-        h.handler(name, measurements, metadata, h.config);
+        const result = h.handler(name, measurements, metadata, h.config) as unknown;
+        // An async handler's rejection is a failure like a throw, never an unhandled rejection.
+        if (result !== undefined) this.#observe(result, h, node);
       } catch (error) {
         this.#handlerFailed(h, node, error);
       }
     }
     const streams = node.streams;
-    if (streams.length !== 0) this.#deliver(streams, name, measurements, metadata);
+    if (streams.length !== 0) this.#streams.deliver(streams, name, measurements, metadata);
   }
 
-  #deliver(streams: readonly StreamEntry[], name: EventName, measurements: Measurements, metadata: Metadata): void {
-    const event: TelemetryEvent = { name, measurements, metadata, correlationId: storage.getStore()?.correlationId };
-    for (let i = 0; i < streams.length; i++) {
-      try {
-        streams[i].subscriber.next(event);
-      } catch (error) {
-        // EventStream guards consumers; this only catches a failing custom Subscriber.
-        this.#reportFailure(`events(${streams[i].pattern.join('.')})`, name, undefined, error);
-      }
+  #observe(result: unknown, entry: HandlerEntry, node: EventNode): void {
+    if (typeof result === 'object' && result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
+      (result as PromiseLike<unknown>).then(undefined, (error: unknown) => this.#handlerFailed(entry, node, error));
     }
   }
 
   #handlerFailed(entry: HandlerEntry, node: EventNode, error: unknown): void {
-    if (!entry.keep) this.detach(entry.id);
+    if (!entry.keep) this.#detachEntry(entry);
     // A failing handler of the failure event itself is detached but not reported: no loop.
-    if (node.name === this.#failureNode().name) return;
+    if (sameName(node.name, HANDLER_FAILURE_EVENT)) return;
     this.#reportFailure(entry.id, node.name, entry.config, error);
+  }
+
+  // A failing handler is detached from all its events. The registry forgets it last, so a
+  // detach cut short by a stack overflow is completed by the failure handling of an outer frame.
+  #detachEntry(entry: HandlerEntry): void {
+    const entries = this.#byId.get(entry.id);
+    this.#unlink(entry);
+    if (entries === undefined || !entries.includes(entry)) return;
+    for (const other of entries) this.#unlink(other);
+    this.#byId.delete(entry.id);
+  }
+
+  #unlink(entry: HandlerEntry): void {
+    const node = this.#lookup(entry.event);
+    if (node === undefined || !node.handlers.includes(entry)) return;
+    node.handlers = node.handlers.filter((h) => h !== entry);
+    node.refresh();
+    prune(node);
   }
 
   #reportFailure(handlerId: string, event: EventName, config: unknown, error: unknown): void {
     if (this.#failureDepth >= MAX_FAILURE_DEPTH) return;
     this.#failureDepth++;
     try {
-      const t = now();
-      this.emit(
-        HANDLER_FAILURE_EVENT,
-        { monotonicTime: toNs(t), systemTime: toSystemMs(t) },
-        { handlerId, event, config, error, stacktrace: error instanceof Error ? error.stack ?? String(error) : String(error) },
-      );
+      this.emit(HANDLER_FAILURE_EVENT, timeMeasurements(), { handlerId, event, config, error, stacktrace: stackOf(error) });
     } finally {
       this.#failureDepth--;
     }
-  }
-
-  #failureNode(): EventNode {
-    return this.#nodeFor(HANDLER_FAILURE_EVENT);
   }
 
   // ---- spans ----------------------------------------------------------------------------
 
   /**
    * Emits `[...prefix, 'start']`, runs `fn`, then emits `[...prefix, 'stop']` with its duration,
-   * or `[...prefix, 'exception']` and rethrows. A promise result is awaited the same way.
+   * or `[...prefix, 'exception']` and rethrows. A promise result is awaited the same way. The
+   * callback always runs exactly once and the caller sees its own result or error: a telemetry
+   * failure (hostile metadata, a throwing hook) is reported, never thrown.
    */
   span<T>(prefix: EventName, metadata: Metadata, fn: (scope: SpanScope) => T): T {
-    const nodes = this.#spanNodes(prefix);
-    // Idle is free: nobody listens and no context hook wants spans.
-    if (nodes === undefined || (!nodes.start.active && !nodes.stop.active && !nodes.exception.active && this.#hooks === undefined)) {
+    const ev = this.#spanEventFor(prefix);
+    if (ev === undefined) {
       if (typeof fn !== 'function') throw new TypeError('span: fn must be a function');
       return fn(NOOP_SCOPE);
     }
-    if (typeof fn !== 'function') throw new TypeError('span: fn must be a function');
-    const parent = storage.getStore();
-    const spanId = nextSpanId();
-    const parentSpanId = parent?.spanId;
-    const correlationId = parent?.correlationId;
-    // Our ids go first and the caller's metadata is spread after them: V8 clones a spread-first
-    // literal fast but falls to a ~0.5 µs slow path when properties follow the spread.
-    const startMeta: Record<string, unknown> =
-      parentSpanId === undefined
-        ? correlationId === undefined
-          ? { spanId, ...metadata }
-          : { spanId, correlationId, ...metadata }
-        : correlationId === undefined
-          ? { spanId, parentSpanId, ...metadata }
-          : { spanId, parentSpanId, correlationId, ...metadata };
-    // The ids are authoritative even if the caller's metadata had keys of the same names.
-    if (metadata.spanId !== undefined) reassertIds(startMeta, spanId, parentSpanId, correlationId);
-    const t0 = now();
-    const monotonicTime = toNs(t0);
-    if (nodes.start.active) this.#dispatch(nodes.start, nodes.start.name, { monotonicTime, systemTime: toSystemMs(t0) }, startMeta);
-    // The scope doubles as the async-context store: one allocation instead of two.
-    const scope = new Scope(spanId, correlationId);
-    const store: ContextStore = scope;
-    let result: T;
-    try {
-      result =
-        this.#hooks === undefined
-          ? storage.run(store, fn, scope)
-          : storage.run(store, this.#hooks, spanInfo(prefix, spanId, parentSpanId, correlationId, startMeta, monotonicTime, t0), () => fn(scope));
-    } catch (error) {
-      this.#spanException(nodes, t0, startMeta, scope, error);
-      throw error;
-    }
-    if (isPromiseLike(result)) {
-      return result.then(
-        (value) => {
-          this.#spanStop(nodes, t0, startMeta, scope);
-          return value;
-        },
-        (error: unknown) => {
-          this.#spanException(nodes, t0, startMeta, scope, error);
-          throw error;
-        },
-      ) as T;
-    }
-    this.#spanStop(nodes, t0, startMeta, scope);
-    return result;
+    return ev.run(metadata, fn);
   }
 
-  #spanStop(nodes: SpanNodes, t0: number, startMeta: Metadata, scope: Scope): void {
-    const t1 = now();
-    if (this.#onEnds.length !== 0) this.#spanEnded(nodes.stop.name, scope, t0, t1, false, undefined);
-    if (!nodes.stop.active) return;
-    const duration = toNs(t1 - t0);
-    const monotonicTime = toNs(t1);
-    let measurements: Measurements;
-    if (scope.measurements === undefined) measurements = { duration, monotonicTime };
-    else {
-      const merged: Record<string, number> = { duration, monotonicTime, ...scope.measurements };
-      merged.duration = duration;
-      merged.monotonicTime = monotonicTime;
-      measurements = merged;
-    }
-    const metadata = scope.metadata === undefined ? startMeta : { ...startMeta, ...scope.metadata };
-    this.#dispatch(nodes.stop, nodes.stop.name, measurements, metadata);
+  /** Resolves a span prefix once (see SpanEvent): the fast path for hot code and for spans opened by hand. */
+  spanEvent(prefix: EventName): SpanEvent {
+    assertEventName(prefix, 'span prefix');
+    const node = this.#nodeFor(prefix);
+    node.pinned = true;
+    return this.#cachedSpan(node);
   }
 
-  #spanException(nodes: SpanNodes, t0: number, startMeta: Metadata, scope: Scope, error: unknown): void {
-    const t1 = now();
-    if (this.#onEnds.length !== 0) this.#spanEnded(nodes.exception.name, scope, t0, t1, true, error);
-    if (!nodes.exception.active) return;
-    const stacktrace = error instanceof Error ? error.stack ?? String(error) : String(error);
-    const metadata: Record<string, unknown> = { kind: 'error', reason: error, stacktrace, ...startMeta, ...scope.metadata };
-    metadata.kind = 'error';
-    metadata.reason = error;
-    metadata.stacktrace = stacktrace;
-    this.#dispatch(nodes.exception, nodes.exception.name, { duration: toNs(t1 - t0), monotonicTime: toNs(t1) }, metadata);
+  /** Opens a span by hand (see OpenSpan): `spanEvent(prefix).start(metadata, startTime)`. */
+  startSpan(prefix: EventName, metadata?: Metadata, startTime?: number): OpenSpan {
+    const ev = this.#spanEventFor(prefix);
+    return ev === undefined ? NOOP_SPAN : ev.start(metadata, startTime);
   }
 
-  #spanEnded(event: EventName, scope: Scope, t0: number, t1: number, failed: boolean, error: unknown): void {
-    this.#notifyEnd(event, { spanId: scope.spanId, duration: toNs(t1 - t0), monotonicTime: toNs(t1), failed, error, metadata: scope.metadata });
-  }
-
-  #notifyEnd(event: EventName, end: SpanEndInfo): void {
-    for (const onEnd of this.#onEnds) {
-      // Isolated: one that throws must neither break the span nor keep the others from running.
-      try {
-        onEnd(end);
-      } catch (failure) {
-        this.#reportFailure('span-context', event, undefined, failure);
-      }
-    }
-  }
-
-  #spanNodes(prefix: EventName): SpanNodes | undefined {
+  #spanEventFor(prefix: EventName): SpanEventImpl | undefined {
+    if (!Array.isArray(prefix)) return this.#unboundSpan(prefix);
     let node = this.#root;
     for (let i = 0; i < prefix.length; i++) {
       const next = node.children.get(prefix[i]);
-      if (next === undefined) {
-        if (this.#streams.length === 0 && this.#hooks === undefined) return undefined;
-        assertEventName(prefix, 'span prefix');
-        node = this.#nodeFor(prefix);
-        break;
-      }
+      if (next === undefined) return this.#unboundSpan(prefix);
       node = next;
     }
-    if (node.span !== undefined) return node.span;
-    assertEventName(prefix, 'span prefix');
-    node.span = {
-      start: this.#nodeFor([...prefix, 'start']),
-      stop: this.#nodeFor([...prefix, 'stop']),
-      exception: this.#nodeFor([...prefix, 'exception']),
-    };
-    return node.span;
+    if (node.span !== undefined) return node.span as SpanEventImpl;
+    if (prefix.length === 0) return this.#unboundSpan(prefix);
+    node.pinned = true;
+    return this.#cachedSpan(node);
+  }
+
+  #cachedSpan(node: EventNode): SpanEventImpl {
+    if (node.span !== undefined) return node.span as SpanEventImpl;
+    const prefix = node.name;
+    const ev = new SpanEventImpl(
+      prefix,
+      this.#handle([...prefix, 'start']),
+      this.#handle([...prefix, 'stop']),
+      this.#handle([...prefix, 'exception']),
+      this.#hooks,
+      this.#spanFailure,
+    );
+    node.span = ev;
+    return ev;
+  }
+
+  // A prefix nobody attached to: streams and hooks may still want it; nothing is created.
+  #unboundSpan(prefix: EventName): SpanEventImpl | undefined {
+    if (this.#streams.entries.length === 0 && this.#hooks.wrap === undefined) return undefined;
+    const reason = invalidNameReason(prefix);
+    if (reason !== undefined || prefix.length >= MAX_NAME_SEGMENTS) {
+      this.#skipInvalid(prefix, reason ?? 'span prefix too long');
+      return undefined;
+    }
+    const streams = this.#streams;
+    return new SpanEventImpl(
+      prefix,
+      new UnboundHandle([...prefix, 'start'], streams),
+      new UnboundHandle([...prefix, 'stop'], streams),
+      new UnboundHandle([...prefix, 'exception'], streams),
+      this.#hooks,
+      this.#spanFailure,
+    );
   }
 
   /**
-   * Registers a hook that every `span()` callback runs inside (see SpanContextHook). While one
-   * is registered, spans run their full path even when nobody listens. Returns an unregister
+   * Registers a hook that every span callback runs inside (see SpanContextHook). While one is
+   * registered, spans run their full path even when nobody listens. Returns an unregister
    * function. Several hooks nest in registration order. `options.onEnd` learns how each span
-   * ended (see SpanContextOptions).
+   * ended and `options.onStart` about spans opened by hand (see SpanContextOptions).
    */
   bindSpanContext(hook: SpanContextHook, options?: SpanContextOptions): () => void {
-    if (typeof hook !== 'function') throw new TypeError('bindSpanContext: hook must be a function');
-    const onEnd = options?.onEnd;
-    if (onEnd !== undefined && typeof onEnd !== 'function') throw new TypeError('bindSpanContext: options.onEnd must be a function');
-    const onStart = options?.onStart;
-    if (onStart !== undefined && typeof onStart !== 'function') throw new TypeError('bindSpanContext: options.onStart must be a function');
-    const entry = { hook, onEnd, onStart };
-    this.#hookList.push(entry);
-    this.#composeHooks();
-    return () => {
-      const i = this.#hookList.indexOf(entry);
-      if (i !== -1) {
-        this.#hookList.splice(i, 1);
-        this.#composeHooks();
-      }
-    };
-  }
-
-  /**
-   * True while a span-context hook wants spans emitted by hand (`onStart`). Packages that emit
-   * span-shaped events without `span()` check it before building a SpanContextInfo.
-   */
-  get spansObserved(): boolean {
-    return this.#onStarts.length !== 0;
-  }
-
-  /**
-   * Tells the span-context hooks' `onStart` about a span emitted by hand (its start event already
-   * built by the caller, ids from `nextSpanId()`); end it with `reportSpanEnd`. Never throws: a
-   * failing `onStart` is reported as a handler failure with id `'span-context'`.
-   *
-   * ```ts
-   * if (telemetry.spansObserved) telemetry.reportSpanStart({ prefix, spanId, parentSpanId, correlationId, metadata, monotonicTime, systemTime });
-   * ```
-   */
-  reportSpanStart(span: SpanContextInfo): void {
-    for (const onStart of this.#onStarts) {
-      try {
-        onStart(span);
-      } catch (failure) {
-        this.#reportFailure('span-context', [...span.prefix, 'start'], undefined, failure);
-      }
-    }
-  }
-
-  /** Tells the hooks' `onEnd` that a span reported with `reportSpanStart` ended. Never throws. */
-  reportSpanEnd(prefix: EventName, end: SpanEndInfo): void {
-    if (this.#onEnds.length !== 0) this.#notifyEnd([...prefix, end.failed ? 'exception' : 'stop'], end);
-  }
-
-  #composeHooks(): void {
-    const hooks = this.#hookList.map((e) => e.hook);
-    this.#onEnds = this.#hookList.flatMap((e) => (e.onEnd === undefined ? [] : [e.onEnd]));
-    this.#onStarts = this.#hookList.flatMap((e) => (e.onStart === undefined ? [] : [e.onStart]));
-    if (hooks.length === 0) this.#hooks = undefined;
-    else if (hooks.length === 1) this.#hooks = hooks[0];
-    else {
-      this.#hooks = <T>(span: SpanContextInfo, fn: () => T): T => {
-        const run = (i: number): T => (i === hooks.length ? fn() : hooks[i](span, () => run(i + 1)));
-        return run(0);
-      };
-    }
+    return this.#hooks.bind(hook, options);
   }
 
   // ---- streams --------------------------------------------------------------------------
 
   /**
    * Every emission whose name matches `pattern` (a prefix; `'*'` matches any one segment), as an
-   * RxJS Observable. Nothing is paid on the emit path while nobody subscribes.
+   * RxJS Observable. Nothing is paid on the emit path while nobody subscribes; a consumer that
+   * throws (or whose async callback rejects) is unsubscribed and reported, never crashes the process.
    */
   events(pattern: EventName = []): Observable<TelemetryEvent> {
-    if (!Array.isArray(pattern) || pattern.some((s) => typeof s !== 'string' || s.length === 0)) {
-      throw new TypeError(`pattern must be an array of non-empty strings, got ${describe(pattern)}`);
-    }
-    const frozen = Object.freeze([...pattern]);
-    const label = `events(${frozen.length === 0 ? '' : frozen.join('.')})`;
-    return new EventStream<TelemetryEvent>(
-      (subscriber: Subscriber<TelemetryEvent>) => {
-        const entry: StreamEntry = { pattern: frozen, subscriber };
-        this.#addStream(entry);
-        return () => this.#removeStream(entry);
-      },
-      (error) => this.#reportFailure(label, frozen, undefined, error),
-    );
+    return this.#streams.events(pattern);
   }
 
-  #addStream(entry: StreamEntry): void {
-    this.#streams = [...this.#streams, entry];
-    this.#walk(this.#root, (node) => {
-      if (node.name.length !== 0 && matches(node.name, entry.pattern)) {
-        node.streams = [...node.streams, entry];
-        node.refresh();
-      }
-    });
-  }
+  // ---- lifecycle ------------------------------------------------------------------------
 
-  #removeStream(entry: StreamEntry): void {
-    this.#streams = this.#streams.filter((s) => s !== entry);
-    this.#walk(this.#root, (node) => {
-      if (node.streams.includes(entry)) {
-        node.streams = node.streams.filter((s) => s !== entry);
-        node.refresh();
-      }
-    });
+  /**
+   * Registers a part attached to this bus: `shutdown()` runs `stop` (reverse registration
+   * order). Returns the part's idempotent stop: the first call runs `stop` and unregisters it,
+   * every call returns the same promise. See docs/lifecycle.md.
+   *
+   * ```ts
+   * this.stop = bus.manage('my-reporter', async () => { bus.detach(id); await flush(); });
+   * ```
+   */
+  manage(name: string, stop: () => Promise<void> | void): () => Promise<void> {
+    return this.#lifecycle.manage(name, stop);
   }
-
-  #walk(node: EventNode, visit: (node: EventNode) => void): void {
-    visit(node);
-    for (const child of node.children.values()) this.#walk(child, visit);
-  }
-
-  // ---- shutdown -------------------------------------------------------------------------
 
   /** Registers a flush that `shutdown()` runs. Returns a function that unregisters it. */
-  onShutdown(flush: () => Promise<void> | void): () => void {
-    if (typeof flush !== 'function') throw new TypeError('onShutdown: flush must be a function');
-    this.#flushes.add(flush);
-    return () => {
-      this.#flushes.delete(flush);
-    };
+  onShutdown(flush: () => Promise<void> | void, options?: { readonly name?: string }): () => void {
+    return this.#lifecycle.onShutdown(flush, options);
   }
 
   /**
-   * Runs every registered flush concurrently and waits for all of them. If any failed, rejects
-   * with an AggregateError after the others have finished.
+   * Stops every registered part, last registered first, one after another, under one deadline
+   * (default 10 s). A failing stop is reported as `['telemetry','shutdown','failure']` and the
+   * others still run; parts still stopping at the deadline are abandoned and reported as
+   * `['telemetry','shutdown','timeout']`. Never rejects; concurrent calls share one run.
+   * Emitting afterwards is harmless: whatever stopped has detached.
    */
-  async shutdown(): Promise<void> {
-    const results = await Promise.allSettled([...this.#flushes].map(async (flush) => flush()));
-    const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
-    if (errors.length !== 0) throw new AggregateError(errors, `${errors.length} shutdown flush(es) failed`);
+  shutdown(options?: ShutdownOptions): Promise<ShutdownReport> {
+    return this.#lifecycle.shutdown(options);
+  }
+
+  /**
+   * On the first SIGINT or SIGTERM (or `options.signals`), runs `shutdown()` once, then lets the
+   * signal end the process with its usual exit code. Returns a function that removes the handlers.
+   */
+  shutdownOnSignals(options?: SignalOptions): () => void {
+    return this.#lifecycle.shutdownOnSignals(options);
+  }
+
+  // ---- health checks --------------------------------------------------------------------
+
+  /** Registers a health check that health evaluators of this bus run (`@rx-telemetry/health`). Returns an unregister function. */
+  addHealthCheck(name: string, check: HealthCheck): () => void {
+    return this.#health.add(name, check);
+  }
+
+  /** The health checks registered on this bus, by name (a copy). */
+  healthChecks(): ReadonlyMap<string, HealthCheck> {
+    return this.#health.all;
   }
 
   // ---- the trie -------------------------------------------------------------------------
@@ -466,8 +388,9 @@ export class Telemetry {
     for (let i = 0; i < name.length; i++) {
       let next = node.children.get(name[i]);
       if (next === undefined) {
-        next = new EventNode(Object.freeze(name.slice(0, i + 1)));
-        for (const s of this.#streams) if (matches(next.name, s.pattern)) next.streams = [...next.streams, s];
+        // Each node keeps its own prefix: with names bounded (MAX_NAME_SEGMENTS) this stays small.
+        next = new EventNode(Object.freeze(name.slice(0, i + 1)), node);
+        next.streams = this.#streams.matching(next.name);
         next.refresh();
         node.children.set(name[i], next);
       }
@@ -477,47 +400,22 @@ export class Telemetry {
   }
 }
 
-class Handle implements EventHandle {
-  readonly #node: EventNode;
-  readonly #bus: Telemetry;
-  readonly name: EventName;
+function walk(node: EventNode, visit: (node: EventNode) => void): void {
+  visit(node);
+  for (const child of node.children.values()) walk(child, visit);
+}
 
-  constructor(node: EventNode, bus: Telemetry) {
-    this.#node = node;
-    this.#bus = bus;
-    this.name = node.name;
-  }
-
-  get active(): boolean {
-    return this.#node.active;
-  }
-
-  emit(measurements: Measurements, metadata: Metadata = EMPTY_METADATA): void {
-    const node = this.#node;
-    if (node.active) this.#bus._dispatch(node, node.name, measurements, metadata);
+/** Removes `node` and its ancestors while nothing holds them. */
+function prune(node: EventNode): void {
+  let n: EventNode | undefined = node;
+  while (n !== undefined && n.parent !== undefined && n.idle) {
+    n.parent.children.delete(n.name[n.name.length - 1]);
+    n = n.parent;
   }
 }
 
-function reassertIds(meta: Record<string, unknown>, spanId: number, parentSpanId: number | undefined, correlationId: string | undefined): void {
-  meta.spanId = spanId;
-  if (parentSpanId === undefined) delete meta.parentSpanId;
-  else meta.parentSpanId = parentSpanId;
-  if (correlationId === undefined) delete meta.correlationId;
-  else meta.correlationId = correlationId;
-}
-
-function isPromiseLike<T>(value: T): value is T & PromiseLike<Awaited<T>> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
-}
-
-function spanInfo(
-  prefix: EventName,
-  spanId: number,
-  parentSpanId: number | undefined,
-  correlationId: string | undefined,
-  metadata: Metadata,
-  monotonicTime: number,
-  t0: number,
-): SpanContextInfo {
-  return { prefix, spanId, parentSpanId, correlationId, metadata, monotonicTime, systemTime: toSystemMs(t0) };
+function sameName(a: EventName, b: EventName): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { counter, distribution, lastValue, sum, summary, type MetricDefinition } from '../src/index.js';
+import { compileMetric, counter, distribution, lastValue, sum, summary, tagString, type MetricDefinition } from '../src/index.js';
+
+const r = compileMetric;
 
 describe('metric definitions', () => {
   it('split a dotted name into event name and measurement', () => {
@@ -19,77 +21,90 @@ describe('metric definitions', () => {
   });
 
   it('extract a measurement by key', () => {
-    expect(sum('a.b.size').valueOf({ size: 7 }, {})).to.equal(7);
+    expect(r(sum('a.b.size')).value({ size: 7 }, {})).to.equal(7);
   });
 
   it('extract a measurement with a function of measurements and metadata', () => {
     const d = sum('a.b.x', { measurement: (m, md) => m.n * (md.factor as number) });
-    expect(d.valueOf({ n: 3 }, { factor: 2 })).to.equal(6);
+    expect(r(d).value({ n: 3 }, { factor: 2 })).to.equal(6);
   });
 
   it('count 1 per event for counters, whatever the measurements', () => {
-    expect(counter('a.b.count').valueOf({}, {})).to.equal(1);
+    expect(r(counter('a.b.count')).value({}, {})).to.equal(1);
   });
 
   it('yield undefined for a missing or non-finite measurement', () => {
     const d = summary('a.b.duration');
-    expect([d.valueOf({}, {}), d.valueOf({ duration: NaN }, {}), d.valueOf({ duration: Infinity }, {})]).to.deep.equal([undefined, undefined, undefined]);
+    expect([r(d).value({}, {}), r(d).value({ duration: NaN }, {}), r(d).value({ duration: Infinity }, {})]).to.deep.equal([undefined, undefined, undefined]);
   });
 
   it('convert nanoseconds to milliseconds', () => {
     const d = distribution('a.stop.duration', { unit: { from: 'nanosecond', to: 'millisecond' } });
-    expect([d.valueOf({ duration: 2_500_000 }, {}), d.unit]).to.deep.equal([2.5, 'millisecond']);
+    expect([r(d).value({ duration: 2_500_000 }, {}), d.unit]).to.deep.equal([2.5, 'millisecond']);
   });
 
   it('convert down to the nearest decimal (1000123 ns is exactly 1.000123 ms)', () => {
-    expect(summary('a.b.t', { unit: { from: 'nanosecond', to: 'millisecond' } }).valueOf({ t: 1_000_123 }, {})).to.equal(1.000123);
+    expect(r(summary('a.b.t', { unit: { from: 'nanosecond', to: 'millisecond' } })).value({ t: 1_000_123 }, {})).to.equal(1.000123);
   });
 
   it('convert bytes to megabytes (SI)', () => {
-    expect(sum('a.b.bytes', { unit: { from: 'byte', to: 'megabyte' } }).valueOf({ bytes: 3_000_000 }, {})).to.equal(3);
+    expect(r(sum('a.b.bytes', { unit: { from: 'byte', to: 'megabyte' } })).value({ bytes: 3_000_000 }, {})).to.equal(3);
   });
 
   it('convert seconds to microseconds', () => {
-    expect(summary('a.b.t', { unit: { from: 'second', to: 'microsecond' } }).valueOf({ t: 0.5 }, {})).to.equal(500_000);
+    expect(r(summary('a.b.t', { unit: { from: 'second', to: 'microsecond' } })).value({ t: 0.5 }, {})).to.equal(500_000);
   });
 
   it('round-trip any unit conversion within a family', () => {
     const time = ['nanosecond', 'microsecond', 'millisecond', 'second'] as const;
     fc.assert(
       fc.property(fc.constantFrom(...time), fc.constantFrom(...time), fc.double({ min: 0, max: 1e9, noNaN: true }), (from, to, v) => {
-        const there = summary('a.b.t', { unit: { from, to } }).valueOf({ t: v }, {}) as number;
-        const back = summary('a.b.t', { unit: { from: to, to: from } }).valueOf({ t: there }, {}) as number;
+        const there = r(summary('a.b.t', { unit: { from, to } })).value({ t: v }, {}) as number;
+        const back = r(summary('a.b.t', { unit: { from: to, to: from } })).value({ t: there }, {}) as number;
         return Math.abs(back - v) <= Math.abs(v) * 1e-12 + 1e-12;
       }),
     );
   });
 
   it('read tag values from metadata as strings, in tag order', () => {
-    expect(counter('a.b', { tags: ['kernel', 'n'] }).tagValuesOf({ n: 3, kernel: 'add' })).to.deep.equal(['add', '3']);
+    expect(r(counter('a.b', { tags: ['kernel', 'n'] })).tagValues({ n: 3, kernel: 'add' })).to.deep.equal(['add', '3']);
   });
 
   it('yield undefined tag values when a tag is missing', () => {
-    expect(counter('a.b', { tags: ['kernel'] }).tagValuesOf({})).to.equal(undefined);
+    expect(r(counter('a.b', { tags: ['kernel'] })).tagValues({})).to.equal(undefined);
   });
 
   it('apply tagValues before reading tags', () => {
     const d = counter('a.b', { tags: ['family'], tagValues: (md) => ({ ...md, family: String(md.kernel).split('_')[0] }) });
-    expect(d.tagValuesOf({ kernel: 'matmul_tiled' })).to.deep.equal(['matmul']);
+    expect(r(d).tagValues({ kernel: 'matmul_tiled' })).to.deep.equal(['matmul']);
   });
 
-  it('extract value and tags together', () => {
+  it('read value and tags as an object together', () => {
     const d = distribution('a.stop.duration', { tags: ['k'], unit: { from: 'nanosecond', to: 'microsecond' } });
-    expect(d.extract({ duration: 1500 }, { k: 'x' })).to.deep.equal({ value: 1.5, tags: { k: 'x' } });
+    expect([r(d).value({ duration: 1500 }, {}), r(d).tagObject({ k: 'x' })]).to.deep.equal([1.5, { k: 'x' }]);
+  });
+
+  it('turn tag values into strings by one rule (null and undefined are missing)', () => {
+    expect([tagString('a'), tagString(3), tagString(false), tagString(null), tagString(undefined)]).to.deep.equal(['a', '3', 'false', undefined, undefined]);
+  });
+
+  it('read tags from what tagValues returned (tagSource)', () => {
+    const d = counter('a.b', { tags: ['x'], tagValues: () => ({ x: 'y' }) });
+    expect(r(d).tagSource({ x: 'z' })).to.deep.equal({ x: 'y' });
+  });
+
+  it('reject a tag named __proto__ (it would vanish as a prototype)', () => {
+    expect(() => counter('a.b', { tags: ['__proto__'] })).to.throw(TypeError, /__proto__/);
   });
 
   it('keep only events the keep predicate accepts', () => {
     const d = counter('a.b', { keep: (md) => md.status === 'ok' });
-    expect([d.accepts({}, { status: 'ok' }), d.accepts({}, { status: 'err' }), d.extract({}, { status: 'err' })]).to.deep.equal([true, false, undefined]);
+    expect([r(d).accepts({}, { status: 'ok' }), r(d).accepts({}, { status: 'err' })]).to.deep.equal([true, false]);
   });
 
   it('drop events the drop predicate matches', () => {
     const d = counter('a.b', { drop: (_md, m) => m.size === 0 });
-    expect([d.accepts({ size: 0 }, {}), d.accepts({ size: 1 }, {})]).to.deep.equal([false, true]);
+    expect([r(d).accepts({ size: 0 }, {}), r(d).accepts({ size: 1 }, {})]).to.deep.equal([false, true]);
   });
 
   it('keep description and reporterOptions', () => {
@@ -97,10 +112,16 @@ describe('metric definitions', () => {
     expect([d.description, d.reporterOptions]).to.deep.equal(['latency', { buckets: [1, 2] }]);
   });
 
-  it('tell whether a keep/drop filter or tagValues was given', () => {
-    const plain = counter('a.b', { tags: ['x'] });
-    const custom = counter('a.b', { drop: () => false, tagValues: (md) => md });
-    expect([plain.filtered, plain.hasTagValues, custom.filtered, custom.hasTagValues]).to.deep.equal([false, false, true, true]);
+  it('expose only data (evaluation goes through a reader)', () => {
+    expect(Object.keys(counter('a.b', { tags: ['x'] })).sort()).to.deep.equal(['description', 'eventName', 'measurement', 'name', 'reporterOptions', 'tags', 'type', 'unit']);
+  });
+
+  it('tell the first missing measurement key once, not for every event', () => {
+    const missing: string[] = [];
+    const reader = compileMetric(sum('a.b.size'), (rd, m) => missing.push(`${rd.definition.name}:${Object.keys(m).join(',')}`));
+    reader.value({ other: 1 }, {});
+    reader.value({ other: 2 }, {});
+    expect(missing).to.deep.equal(['a.b.size:other']);
   });
 
   it('are frozen', () => {
@@ -135,9 +156,3 @@ describe('invalid metric definitions', () => {
   });
 });
 
-describe('exactDivisor', () => {
-  it('gives the integer n for a factor of exactly 1/n, and 0 otherwise', async () => {
-    const { exactDivisor } = await import('../src/index.js');
-    expect([exactDivisor(1e-6), exactDivisor(1e-3), exactDivisor(1), exactDivisor(1e3), exactDivisor(0.4)]).to.deep.equal([1e6, 1e3, 0, 0, 0]);
-  });
-});

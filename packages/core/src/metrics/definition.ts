@@ -1,5 +1,6 @@
-import { describe, isEventName, type EventName, type Measurements, type Metadata } from '../event-name.js';
-import { conversionFactor, exactDivisor, isUnit, UNITS, type Unit, type UnitOption } from './unit.js';
+import { describe, type EventName, type Measurements, type Metadata } from '../event-name.js';
+import { isEventName } from '../event-limits.js';
+import { conversionFactor, isUnit, UNITS, type Unit, type UnitOption } from './unit.js';
 
 export type MetricType = 'counter' | 'sum' | 'lastValue' | 'summary' | 'distribution';
 
@@ -25,115 +26,50 @@ export interface MetricOptions {
   readonly reporterOptions?: Readonly<Record<string, unknown>>;
 }
 
-/** One extracted data point. */
-export interface DataPoint {
-  readonly value: number;
-  readonly tags: Readonly<Record<string, string>>;
-}
-
 /**
  * A metric definition: which event feeds it, how a value and tags come out of each emission,
  * and what kind of metric it is. Built by `counter`, `sum`, `lastValue`, `summary`,
- * `distribution`; reporters read it and attach to `eventName`.
+ * `distribution`; plain data. Reporters evaluate it through a `MetricReader` (`attachMetrics`,
+ * `compileMetric`), so every conversion and skip rule lives in one file (reader.ts).
  */
 export interface MetricDefinition {
   readonly type: MetricType;
   /** The full dotted name, e.g. `'compute.kernel.dispatch.stop.duration'`. */
   readonly name: string;
   readonly eventName: EventName;
-  /** The measurement key, or `undefined` when a function extracts it. */
+  /** The measurement key, or `undefined` when a function extracts it (and for counters without one). */
   readonly measurement: string | undefined;
   readonly tags: readonly string[];
   /** The unit values are reported in (after conversion), if any. */
   readonly unit: Unit | undefined;
   readonly description: string | undefined;
   readonly reporterOptions: Readonly<Record<string, unknown>>;
-  /** Multiplier applied to raw measurements (1 without conversion). */
+}
+
+/** How a definition is evaluated; read only by reader.ts. */
+export interface DefinitionSpec {
+  readonly measure: MeasurementFn | undefined;
+  readonly keep: EventPredicate | undefined;
+  readonly tagValues: ((metadata: Metadata) => Readonly<Record<string, unknown>>) | undefined;
+  /** Multiplier from the measurement's unit to the metric's (1 without conversion). */
   readonly scale: number;
-  /** `exactDivisor(scale)`: divide by this instead of multiplying by `scale` when it is not 0. */
-  readonly divisor: number;
-  /** True when `keep` or `drop` was given (`accepts()` may return false). */
-  readonly filtered: boolean;
-  /** True when `tagValues` was given (`tagValuesOf()` calls it). */
-  readonly hasTagValues: boolean;
-  /** False when `keep`/`drop` filters this event out. */
-  accepts(measurements: Measurements, metadata: Metadata): boolean;
-  /** The converted value; `undefined` when missing or not finite. Counters always yield 1. */
-  valueOf(measurements: Measurements, metadata: Metadata): number | undefined;
-  /** Tag values as strings, in `tags` order; `undefined` when one is missing. */
-  tagValuesOf(metadata: Metadata): string[] | undefined;
-  /** Filter, value and tags together; `undefined` when the event is filtered or incomplete. */
-  extract(measurements: Measurements, metadata: Metadata): DataPoint | undefined;
+}
+
+const specs = new WeakMap<MetricDefinition, DefinitionSpec>();
+
+/** True for a definition built by this package's `counter()`, `sum()`, … */
+export function isMetricDefinition(value: unknown): value is MetricDefinition {
+  return typeof value === 'object' && value !== null && specs.has(value as MetricDefinition);
+}
+
+/** The evaluation spec of a definition built here (reader.ts only). */
+export function specOf(definition: MetricDefinition): DefinitionSpec {
+  const spec = specs.get(definition);
+  if (spec === undefined) throw new TypeError('not a metric definition: build it with counter(), sum(), lastValue(), summary() or distribution()');
+  return spec;
 }
 
 const KNOWN_OPTIONS = new Set(['eventName', 'measurement', 'tags', 'tagValues', 'keep', 'drop', 'unit', 'description', 'reporterOptions']);
-
-class Definition implements MetricDefinition {
-  readonly measurement: string | undefined;
-  readonly filtered: boolean;
-  readonly hasTagValues: boolean;
-  readonly divisor: number;
-  readonly #measure: MeasurementFn | undefined;
-  readonly #keep: EventPredicate | undefined;
-  readonly #tagValues: ((metadata: Metadata) => Readonly<Record<string, unknown>>) | undefined;
-
-  constructor(
-    readonly type: MetricType,
-    readonly name: string,
-    readonly eventName: EventName,
-    measurement: string | MeasurementFn,
-    readonly tags: readonly string[],
-    readonly unit: Unit | undefined,
-    readonly scale: number,
-    readonly description: string | undefined,
-    readonly reporterOptions: Readonly<Record<string, unknown>>,
-    keep: EventPredicate | undefined,
-    tagValues: ((metadata: Metadata) => Readonly<Record<string, unknown>>) | undefined,
-  ) {
-    this.measurement = typeof measurement === 'string' && measurement.length !== 0 ? measurement : undefined;
-    this.#measure = typeof measurement === 'function' ? measurement : undefined;
-    this.#keep = keep;
-    this.#tagValues = tagValues;
-    this.filtered = keep !== undefined;
-    this.hasTagValues = tagValues !== undefined;
-    this.divisor = exactDivisor(scale);
-    Object.freeze(this);
-  }
-
-  accepts(measurements: Measurements, metadata: Metadata): boolean {
-    return this.#keep === undefined || this.#keep(metadata, measurements) === true;
-  }
-
-  valueOf(measurements: Measurements, metadata: Metadata): number | undefined {
-    if (this.type === 'counter') return 1;
-    const raw = this.#measure !== undefined ? this.#measure(measurements, metadata) : measurements[this.measurement as string];
-    if (typeof raw !== 'number' || !Number.isFinite(raw)) return undefined;
-    if (this.scale === 1) return raw;
-    return this.divisor !== 0 ? raw / this.divisor : raw * this.scale;
-  }
-
-  tagValuesOf(metadata: Metadata): string[] | undefined {
-    const source = this.#tagValues === undefined ? metadata : this.#tagValues(metadata);
-    const out = new Array<string>(this.tags.length);
-    for (let i = 0; i < this.tags.length; i++) {
-      const v = source[this.tags[i]];
-      if (v === undefined || v === null) return undefined;
-      out[i] = typeof v === 'string' ? v : String(v);
-    }
-    return out;
-  }
-
-  extract(measurements: Measurements, metadata: Metadata): DataPoint | undefined {
-    if (!this.accepts(measurements, metadata)) return undefined;
-    const value = this.valueOf(measurements, metadata);
-    if (value === undefined) return undefined;
-    const values = this.tagValuesOf(metadata);
-    if (values === undefined) return undefined;
-    const tags: Record<string, string> = {};
-    for (let i = 0; i < this.tags.length; i++) tags[this.tags[i]] = values[i];
-    return { value, tags };
-  }
-}
 
 function fail(type: MetricType, name: unknown, problem: string): never {
   throw new TypeError(`${type}(${describe(name)}): ${problem}`);
@@ -165,6 +101,9 @@ export function define(type: MetricType, name: string, options: MetricOptions = 
     fail(type, name, 'tags must be an array of non-empty strings');
   }
   if (new Set(tags).size !== tags.length) fail(type, name, 'tags must not repeat');
+  // A tag is a property of plain objects downstream (labels, series keys): '__proto__' would
+  // silently become the object's prototype and vanish.
+  if (tags.includes('__proto__')) fail(type, name, "'__proto__' cannot be a tag name");
   if (options.tagValues !== undefined && typeof options.tagValues !== 'function') fail(type, name, 'tagValues must be a function');
 
   if (options.keep !== undefined && options.drop !== undefined) fail(type, name, 'keep and drop are mutually exclusive');
@@ -199,17 +138,16 @@ export function define(type: MetricType, name: string, options: MetricOptions = 
     fail(type, name, 'reporterOptions must be an object');
   }
 
-  return new Definition(
+  const definition: MetricDefinition = Object.freeze({
     type,
     name,
     eventName,
-    measurement,
-    Object.freeze([...tags]),
+    measurement: typeof measurement === 'string' && measurement.length !== 0 ? measurement : undefined,
+    tags: Object.freeze([...tags]),
     unit,
-    scale,
-    options.description,
-    Object.freeze({ ...reporterOptions }),
-    keep,
-    options.tagValues,
-  );
+    description: options.description,
+    reporterOptions: Object.freeze({ ...reporterOptions }),
+  });
+  specs.set(definition, Object.freeze({ measure: typeof measurement === 'function' ? measurement : undefined, keep, tagValues: options.tagValues, scale }));
+  return definition;
 }

@@ -1,0 +1,117 @@
+import { msToNs, now, epochMs } from './clock.js';
+import type { ContextStore } from './context.js';
+import type { EventHandle } from './event-handle.js';
+import type { EventName, Measurements, Metadata } from './event-name.js';
+import type { OpenSpan } from './open-span.js';
+import type { SpanContextInfo } from './span-context.js';
+import type { SpanHooks } from './span-hooks.js';
+
+/** What a span needs from its span event: the three events, the hooks, and failure reporting. */
+export interface SpanTargets {
+  readonly prefix: EventName;
+  readonly startEvent: EventHandle;
+  readonly stopEvent: EventHandle;
+  readonly exceptionEvent: EventHandle;
+  readonly hooks: SpanHooks;
+  reportFailure(event: EventName, error: unknown): void;
+}
+
+/**
+ * One observed span: the scope handed to a `span()` callback, the store its async context
+ * carries, and the open span `startSpan()` returns, in one object (one allocation per span).
+ * Core alone builds span events, ids and hook calls; every span of every package comes here.
+ */
+export class LiveSpan implements OpenSpan, ContextStore {
+  metadata: Metadata | undefined = undefined;
+  measurements: Measurements | undefined = undefined;
+  #ended = false;
+
+  constructor(
+    readonly targets: SpanTargets,
+    readonly spanId: number,
+    readonly parentSpanId: number | undefined,
+    readonly correlationId: string | undefined,
+    /** The start event's metadata: ids first, then the caller's. */
+    readonly startMeta: Metadata,
+    readonly startTime: number,
+  ) {}
+
+  set(metadata: Metadata): this {
+    this.metadata = this.metadata === undefined ? metadata : { ...this.metadata, ...metadata };
+    return this;
+  }
+
+  measure(measurements: Measurements): this {
+    this.measurements = this.measurements === undefined ? measurements : { ...this.measurements, ...measurements };
+    return this;
+  }
+
+  /** What span-context hooks learn about this span. */
+  info(): SpanContextInfo {
+    const t = this.startTime;
+    return { prefix: this.targets.prefix, spanId: this.spanId, parentSpanId: this.parentSpanId, correlationId: this.correlationId, metadata: this.startMeta, monotonicTime: msToNs(t), systemTime: epochMs(t) };
+  }
+
+  stop(measurements?: Measurements, metadata?: Metadata, endTime?: number): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const targets = this.targets;
+    try {
+      if (measurements !== undefined) this.measure(measurements);
+      if (metadata !== undefined) this.set(metadata);
+      const t1 = endTime ?? now();
+      const duration = msToNs(t1 - this.startTime);
+      const monotonicTime = msToNs(t1);
+      if (targets.hooks.onEnds.length !== 0) {
+        targets.hooks.ended(targets.prefix, { spanId: this.spanId, duration, monotonicTime, failed: false, error: undefined, metadata: this.metadata });
+      }
+      const stop = targets.stopEvent;
+      if (!stop.active) return;
+      let m: Measurements;
+      if (this.measurements === undefined) m = { duration, monotonicTime };
+      else {
+        const merged: Record<string, number> = { duration, monotonicTime, ...this.measurements };
+        merged.duration = duration;
+        merged.monotonicTime = monotonicTime;
+        m = merged;
+      }
+      stop.emit(m, this.metadata === undefined ? this.startMeta : { ...this.startMeta, ...this.metadata });
+    } catch (failure) {
+      // Hostile metadata (a throwing getter or Proxy) costs the event, never the caller.
+      targets.reportFailure([...targets.prefix, 'stop'], failure);
+    }
+  }
+
+  exception(error: unknown, metadata?: Metadata, endTime?: number): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const targets = this.targets;
+    try {
+      if (metadata !== undefined) this.set(metadata);
+      const t1 = endTime ?? now();
+      const duration = msToNs(t1 - this.startTime);
+      const monotonicTime = msToNs(t1);
+      if (targets.hooks.onEnds.length !== 0) {
+        targets.hooks.ended(targets.prefix, { spanId: this.spanId, duration, monotonicTime, failed: true, error, metadata: this.metadata });
+      }
+      const exception = targets.exceptionEvent;
+      if (!exception.active) return;
+      const stacktrace = stackOf(error);
+      const md: Record<string, unknown> = { kind: 'error', reason: error, stacktrace, ...this.startMeta, ...this.metadata };
+      md.kind = 'error';
+      md.reason = error;
+      md.stacktrace = stacktrace;
+      exception.emit({ duration, monotonicTime }, md);
+    } catch (failure) {
+      targets.reportFailure([...targets.prefix, 'exception'], failure);
+    }
+  }
+}
+
+export function stackOf(error: unknown): string {
+  try {
+    return error instanceof Error ? (error.stack ?? String(error)) : String(error);
+  } catch {
+    return '[unprintable error]';
+  }
+}
