@@ -1,7 +1,8 @@
 import { msToNs, now, epochMs } from './clock.js';
 import type { ContextStore } from './context.js';
-import type { EventHandle } from './event-handle.js';
 import type { EventName, Measurements, Metadata } from './event-name.js';
+import type { EventNode } from './event-node.js';
+import type { Dispatch } from './handles.js';
 import type { OpenSpan } from './open-span.js';
 import type { SpanContextInfo } from './span-context.js';
 import type { SpanHooks } from './span-hooks.js';
@@ -9,9 +10,11 @@ import type { SpanHooks } from './span-hooks.js';
 /** What a span needs from its span event: the three events, the hooks, and failure reporting. */
 export interface SpanTargets {
   readonly prefix: EventName;
-  readonly startEvent: EventHandle;
-  readonly stopEvent: EventHandle;
-  readonly exceptionEvent: EventHandle;
+  /** Trie nodes of the three events (for a prefix nobody attached to: detached nodes carrying the matching streams). */
+  readonly startNode: EventNode;
+  readonly stopNode: EventNode;
+  readonly exceptionNode: EventNode;
+  readonly dispatch: Dispatch;
   readonly hooks: SpanHooks;
   reportFailure(event: EventName, error: unknown): void;
 }
@@ -65,7 +68,7 @@ export class LiveSpan implements OpenSpan, ContextStore {
       if (targets.hooks.onEnds.length !== 0) {
         targets.hooks.ended(targets.prefix, { spanId: this.spanId, duration, monotonicTime, failed: false, error: undefined, metadata: this.metadata });
       }
-      const stop = targets.stopEvent;
+      const stop = targets.stopNode;
       if (!stop.active) return;
       let m: Measurements;
       if (this.measurements === undefined) m = { duration, monotonicTime };
@@ -75,7 +78,7 @@ export class LiveSpan implements OpenSpan, ContextStore {
         merged.monotonicTime = monotonicTime;
         m = merged;
       }
-      stop.emit(m, this.metadata === undefined ? this.startMeta : { ...this.startMeta, ...this.metadata });
+      targets.dispatch(stop, stop.name, m, this.metadata === undefined ? this.startMeta : { ...this.startMeta, ...this.metadata });
     } catch (failure) {
       // Hostile metadata (a throwing getter or Proxy) costs the event, never the caller.
       targets.reportFailure([...targets.prefix, 'stop'], failure);
@@ -94,14 +97,14 @@ export class LiveSpan implements OpenSpan, ContextStore {
       if (targets.hooks.onEnds.length !== 0) {
         targets.hooks.ended(targets.prefix, { spanId: this.spanId, duration, monotonicTime, failed: true, error, metadata: this.metadata });
       }
-      const exception = targets.exceptionEvent;
+      const exception = targets.exceptionNode;
       if (!exception.active) return;
       const stacktrace = stackOf(error);
       const md: Record<string, unknown> = { kind: 'error', reason: error, stacktrace, ...this.startMeta, ...this.metadata };
       md.kind = 'error';
       md.reason = error;
       md.stacktrace = stacktrace;
-      exception.emit({ duration, monotonicTime }, md);
+      targets.dispatch(exception, exception.name, { duration, monotonicTime }, md);
     } catch (failure) {
       targets.reportFailure([...targets.prefix, 'exception'], failure);
     }

@@ -1,8 +1,8 @@
 import { epochMs, msToNs, now } from './clock.js';
 import { nextSpanId, storage } from './context.js';
-import type { EventHandle } from './event-handle.js';
 import type { EventName, Metadata } from './event-name.js';
-import { EMPTY_METADATA } from './handles.js';
+import type { EventNode } from './event-node.js';
+import { EMPTY_METADATA, type Dispatch } from './handles.js';
 import { LiveSpan, type SpanTargets } from './live-span.js';
 import { NOOP_SPAN, type OpenSpan } from './open-span.js';
 import type { SpanEvent } from './span-event.js';
@@ -13,15 +13,16 @@ import { NOOP_SCOPE, type SpanScope } from './span-scope.js';
 export class SpanEventImpl implements SpanEvent, SpanTargets {
   constructor(
     readonly prefix: EventName,
-    readonly startEvent: EventHandle,
-    readonly stopEvent: EventHandle,
-    readonly exceptionEvent: EventHandle,
+    readonly startNode: EventNode,
+    readonly stopNode: EventNode,
+    readonly exceptionNode: EventNode,
+    readonly dispatch: Dispatch,
     readonly hooks: SpanHooks,
     readonly reportFailure: (event: EventName, error: unknown) => void,
   ) {}
 
   get active(): boolean {
-    return this.startEvent.active || this.stopEvent.active || this.exceptionEvent.active || this.hooks.wrap !== undefined;
+    return this.startNode.active || this.stopNode.active || this.exceptionNode.active || this.hooks.wrap !== undefined;
   }
 
   start(metadata: Metadata = EMPTY_METADATA, startTime?: number): OpenSpan {
@@ -41,7 +42,7 @@ export class SpanEventImpl implements SpanEvent, SpanTargets {
     if (typeof fn !== 'function') throw new TypeError('span: fn must be a function');
     const hooks = this.hooks;
     // Idle is free: nobody listens and no context hook wants spans.
-    if (!this.startEvent.active && !this.stopEvent.active && !this.exceptionEvent.active && hooks.wrap === undefined) return fn(NOOP_SCOPE);
+    if (!this.startNode.active && !this.stopNode.active && !this.exceptionNode.active && hooks.wrap === undefined) return fn(NOOP_SCOPE);
     let span: LiveSpan;
     try {
       span = this.#open(metadata, now());
@@ -94,8 +95,8 @@ export class SpanEventImpl implements SpanEvent, SpanTargets {
     // The ids are authoritative even if the caller's metadata had keys of the same names.
     if (md.spanId !== undefined || md.parentSpanId !== undefined || md.correlationId !== undefined) reassertIds(startMeta, spanId, parentSpanId, correlationId);
     const span = new LiveSpan(this, spanId, parentSpanId, correlationId, startMeta, t0);
-    const start = this.startEvent;
-    if (start.active) start.emit({ monotonicTime: msToNs(t0), systemTime: epochMs(t0) }, startMeta);
+    const start = this.startNode;
+    if (start.active) this.dispatch(start, start.name, { monotonicTime: msToNs(t0), systemTime: epochMs(t0) }, startMeta);
     return span;
   }
 }

@@ -6,7 +6,7 @@ import { assertEventName, invalidNameReason, MAX_NAME_SEGMENTS } from './event-l
 import { describe, startsWith, type EventName, type Measurements, type Metadata } from './event-name.js';
 import { EventNode, type HandlerEntry } from './event-node.js';
 import type { AttachOptions, Handler, HandlerInfo } from './handler.js';
-import { EMPTY_METADATA, NodeHandle, UnboundHandle, type Dispatch } from './handles.js';
+import { EMPTY_METADATA, NodeHandle, type Dispatch } from './handles.js';
 import { HealthChecks, type HealthCheck } from './health-checks.js';
 import { Lifecycle, type ShutdownOptions, type ShutdownReport, type SignalOptions } from './lifecycle.js';
 import { stackOf } from './live-span.js';
@@ -143,9 +143,22 @@ export class Telemetry {
   }
 
   #handle(name: EventName): NodeHandle {
+    return new NodeHandle(this.#pin(name), this.#dispatchFn);
+  }
+
+  #pin(name: EventName): EventNode {
     const node = this.#nodeFor(name);
     node.pinned = true;
-    return new NodeHandle(node, this.#dispatchFn);
+    return node;
+  }
+
+  // A node outside the trie for a name nobody attached to: it carries the matching streams, is
+  // dispatched like any node, and is garbage once its span ends.
+  #detachedNode(name: EventName): EventNode {
+    const node = new EventNode(Object.freeze(name), undefined);
+    node.streams = this.#streams.matching(name);
+    node.refresh();
+    return node;
   }
 
   #emitUnbound(event: EventName, measurements: Measurements, metadata: Metadata): void {
@@ -274,9 +287,10 @@ export class Telemetry {
     const prefix = node.name;
     const ev = new SpanEventImpl(
       prefix,
-      this.#handle([...prefix, 'start']),
-      this.#handle([...prefix, 'stop']),
-      this.#handle([...prefix, 'exception']),
+      this.#pin([...prefix, 'start']),
+      this.#pin([...prefix, 'stop']),
+      this.#pin([...prefix, 'exception']),
+      this.#dispatchFn,
       this.#hooks,
       this.#spanFailure,
     );
@@ -292,12 +306,12 @@ export class Telemetry {
       this.#skipInvalid(prefix, reason ?? 'span prefix too long');
       return undefined;
     }
-    const streams = this.#streams;
     return new SpanEventImpl(
       prefix,
-      new UnboundHandle([...prefix, 'start'], streams),
-      new UnboundHandle([...prefix, 'stop'], streams),
-      new UnboundHandle([...prefix, 'exception'], streams),
+      this.#detachedNode([...prefix, 'start']),
+      this.#detachedNode([...prefix, 'stop']),
+      this.#detachedNode([...prefix, 'exception']),
+      this.#dispatchFn,
       this.#hooks,
       this.#spanFailure,
     );
