@@ -1,7 +1,7 @@
-import { BufferUsage, MAP_MODE_READ } from './buffer-usage.js';
-import type { DeviceProbe, RunResult, Work } from './device-probe.js';
-import { probeOf } from './instrument.js';
-import type { InstrumentedDevice } from './instrumented-device.js';
+import { BufferUsage, type InstrumentedDevice, type RunResult, type Work } from '@rx-telemetry/webgpu';
+
+/** GPUMapMode.READ (the spec's value; Node has no GPUMapMode global). */
+const MAP_MODE_READ = 0x0001;
 
 /** A compiled compute pipeline with the name its events carry. */
 export interface Kernel {
@@ -26,12 +26,13 @@ export type Workgroups = readonly [number, number?, number?];
  * ```
  */
 export class ComputeBackend {
-  readonly #probe: DeviceProbe;
   readonly #kernels = new Map<string, Promise<Kernel>>();
   readonly #maxWorkgroups: number;
 
   constructor(readonly device: InstrumentedDevice) {
-    this.#probe = probeOf(device);
+    if (device === null || typeof device !== 'object' || typeof device.timedDispatch !== 'function') {
+      throw new TypeError('ComputeBackend: expected an InstrumentedDevice from instrument() or requestInstrumentedDevice()');
+    }
     this.#maxWorkgroups = device.device.limits.maxComputeWorkgroupsPerDimension;
   }
 
@@ -66,7 +67,7 @@ export class ComputeBackend {
       layout: kernel.pipeline.getBindGroupLayout(0),
       entries: bindings.map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
-    return this.#probe.run(kernel.pipeline, bindGroup, grid, work);
+    return this.device.timedDispatch(kernel.pipeline, bindGroup, grid, work);
   }
 
   /** A storage buffer holding `data` (uploaded with writeBuffer: a host_to_device transfer). */

@@ -1,4 +1,4 @@
-import type { ComputeBackend } from '../compute-backend.js';
+import type { ComputeBackend } from './compute-backend.js';
 import { FLAT_WORKGROUP, grid1d } from './grid.js';
 import { uniform } from './uniform.js';
 

@@ -1,4 +1,4 @@
-import type { ComputeBackend } from '../compute-backend.js';
+import type { ComputeBackend } from './compute-backend.js';
 import { uniform } from './uniform.js';
 
 /** Tile edge: each workgroup computes a TILE x TILE block of C from shared-memory tiles of A and B. */

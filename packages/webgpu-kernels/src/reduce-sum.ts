@@ -1,4 +1,4 @@
-import type { ComputeBackend } from '../compute-backend.js';
+import type { ComputeBackend } from './compute-backend.js';
 import { FLAT_WORKGROUP, grid1d } from './grid.js';
 import { uniform } from './uniform.js';
 
@@ -33,11 +33,11 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
  * value is left (a dispatch event each).
  *
  * ```ts
- * await sum(backend, new Float32Array([1, 2, 3])); // 6
+ * await reduceSum(backend, new Float32Array([1, 2, 3])); // 6
  * ```
  */
-export async function sum(backend: ComputeBackend, values: Float32Array): Promise<number> {
-  if (!(values instanceof Float32Array) || values.length === 0) throw new TypeError('sum: values must be a non-empty Float32Array');
+export async function reduceSum(backend: ComputeBackend, values: Float32Array): Promise<number> {
+  if (!(values instanceof Float32Array) || values.length === 0) throw new TypeError('reduceSum: values must be a non-empty Float32Array');
   const kernel = await backend.kernel('reduce_sum', REDUCE_SUM_WGSL);
   const owned: GPUBuffer[] = [];
   try {

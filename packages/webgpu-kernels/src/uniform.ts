@@ -1,5 +1,5 @@
-import { BufferUsage } from '../buffer-usage.js';
-import type { ComputeBackend } from '../compute-backend.js';
+import { BufferUsage } from '@rx-telemetry/webgpu';
+import type { ComputeBackend } from './compute-backend.js';
 
 /** A 16-byte uniform buffer of up to four u32 values (a kernel's sizes). */
 export function uniform(backend: ComputeBackend, values: readonly number[]): GPUBuffer {

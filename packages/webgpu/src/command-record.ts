@@ -1,6 +1,5 @@
-import type { DeviceProbe } from './device-probe.js';
-import type { SpanToken } from './span-events.js';
-import type { TimestampSlot } from './timestamp-pool.js';
+import type { OpenSpan } from '@rx-telemetry/core';
+import type { TimestampPool, TimestampSlot } from './timestamp-pool.js';
 
 // These records are built for every dispatch while someone listens, so they are lean: one
 // record per encoder, no per-pass objects, no arrays unless an encoder holds more than one
@@ -18,17 +17,23 @@ export interface DispatchInfo {
   readonly timed: number;
   /** Which pass of its encoder it ran in (0-based). */
   readonly pass: number;
-  /** Span ids, filled in at submit; spanId 0 = no span open. */
-  spanId: number;
-  parentSpanId: number | undefined;
-  correlationId: string | undefined;
-  /** The stop event's metadata, built when the span opens (category 'fast' until known). */
-  stopMetadata: Record<string, unknown> | undefined;
+  /** Its span, opened at submit while someone observes dispatch spans. */
+  span: OpenSpan | undefined;
+}
+
+/** What an encoder's record needs from its device (the device's probe). */
+export interface RecordOwner {
+  /** Whether compute passes get timestamp writes. */
+  readonly timestamps: boolean;
+  readonly pool: TimestampPool;
+  /** Recorded command buffers not yet submitted. */
+  pending: number;
+  kernelName(pipeline: GPUComputePipeline): string;
 }
 
 /** What an instrumented encoder recorded; it moves to the command buffer at finish(). */
 export interface CommandRecord {
-  readonly probe: DeviceProbe;
+  readonly probe: RecordOwner;
   /** Dispatches recorded. The first one's facts are kept in fields until submit. */
   count: number;
   kernel0: string;
@@ -52,7 +57,7 @@ export interface CommandRecord {
   crowded: number[] | undefined;
   /** Bytes of each copyBufferToBuffer, and their open spans once submitted. */
   copies: number[] | undefined;
-  copyTokens: SpanToken[] | undefined;
+  copySpans: OpenSpan[] | undefined;
   slot: TimestampSlot | undefined;
   /** performance.now() just before submit. */
   t0: number;
@@ -60,7 +65,7 @@ export interface CommandRecord {
   next: CommandRecord | undefined;
 }
 
-export function newRecord(probe: DeviceProbe): CommandRecord {
+export function newRecord(probe: RecordOwner): CommandRecord {
   return {
     probe,
     count: 0,
@@ -79,7 +84,7 @@ export function newRecord(probe: DeviceProbe): CommandRecord {
     passDispatches: 0,
     crowded: undefined,
     copies: undefined,
-    copyTokens: undefined,
+    copySpans: undefined,
     slot: undefined,
     t0: 0,
     next: undefined,
@@ -109,7 +114,7 @@ export function firstDispatch(rec: CommandRecord): DispatchInfo {
 }
 
 export function dispatchInfo(kernel: string, workgroups: readonly [number, number, number] | undefined, timed: number, pass: number): DispatchInfo {
-  return { kernel, workgroups, timed, pass, spanId: 0, parentSpanId: undefined, correlationId: undefined, stopMetadata: undefined };
+  return { kernel, workgroups, timed, pass, span: undefined };
 }
 
 /** The dispatch's GPU time: its pass's, when the pass was timed and held only it. */

@@ -1,30 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import type { Measurements } from '@rx-telemetry/core';
-import { categorize } from './category.js';
-import { dispatchInfo, firstDispatch, gpuTime, type CommandRecord, type DispatchInfo } from './command-record.js';
+import { msToNs, type Measurements } from '@rx-telemetry/core';
+import { firstDispatch, gpuTime, type CommandRecord } from './command-record.js';
 import type { DeviceEvents } from './device-events.js';
 import { MemoryTracker } from './memory-tracker.js';
 import { commandState, pipelineName, setCommandState, setPipelineName } from './object-state.js';
-import { rawCopy } from './patch-encoder.js';
-import { emitStop, failDispatch, openDispatch, stopDispatch } from './dispatch-span.js';
-import { ns } from './span-events.js';
+import { failDispatch, openDispatch, stopDispatch } from './dispatch-span.js';
 import { TimestampPool } from './timestamp-pool.js';
-
-/** What the caller declares a dispatch does, so its stop event can carry rates. */
-export interface Work {
-  readonly ops?: number;
-  readonly bytes?: number;
-}
-
-/** Timing of one dispatch, in nanoseconds and per second. */
-export interface RunResult {
-  /** CPU side, from submit to the work being done. */
-  readonly duration: number;
-  /** From timestamp queries, when the device has them. */
-  readonly gpuDuration?: number;
-  readonly opsPerSecond?: number;
-  readonly bandwidthBytesPerSecond?: number;
-}
 
 /** The unpatched methods of the device and its queue, captured before instrumenting. */
 export interface RawMethods {
@@ -78,8 +59,40 @@ export class DeviceProbe {
     readonly timestamps: boolean,
   ) {
     this.queue = device.queue;
-    this.memory = new MemoryTracker(deviceId, events.allocate, events.free);
+    this.memory = new MemoryTracker(deviceId, events);
     this.pool = new TimestampPool(device, raw.createBuffer);
+  }
+
+  /** Work begun and not yet settled (timed dispatches, timestamp reads, compiles, reads): settle() waits for it. */
+  #busy = 0;
+  #whenIdle: (() => void) | undefined = undefined;
+
+  hold(): void {
+    this.#busy++;
+  }
+
+  release(): void {
+    if (--this.#busy === 0 && this.#whenIdle !== undefined) {
+      const resolve = this.#whenIdle;
+      this.#whenIdle = undefined;
+      resolve();
+    }
+  }
+
+  /**
+   * Resolves once the work submitted so far is done and every span it opened has ended (their
+   * stop or exception events emitted). Never rejects: a lost device ends its spans with exceptions.
+   */
+  async settle(): Promise<void> {
+    try {
+      const done = this.raw.onSubmittedWorkDone.call(this.queue);
+      // Records still waiting for a completion promise ride on this one.
+      this.watch(done);
+      await done;
+    } catch {
+      // The device is lost or destroyed: the records riding on the wait ended through #onFail.
+    }
+    while (this.#busy !== 0) await new Promise<void>((resolve) => (this.#whenIdle = resolve));
   }
 
   kernelName(pipeline: GPUComputePipeline): string {
@@ -172,85 +185,35 @@ export class DeviceProbe {
       if (slot === undefined) this.#stop(rec, t1, undefined);
       else {
         const r = rec;
+        this.#busy++;
         slot.read().then(
-          (passTimes) => this.#stop(r, t1, passTimes),
-          (error: unknown) => this.#failAll(r, error),
+          (passTimes) => {
+            this.#stop(r, t1, passTimes);
+            this.release();
+          },
+          (error: unknown) => {
+            this.#failAll(r, error);
+            this.release();
+          },
         );
       }
     }
   }
 
   #stop(rec: CommandRecord, t1: number, passTimes: number[] | undefined): void {
-    const duration = ns(t1 - rec.t0);
     const first = rec.first;
-    const dispatch = this.events.dispatch;
-    if (first !== undefined && dispatch.stopWanted) {
-      const monotonicTime = ns(t1);
-      const category = categorize(duration);
-      if (first.spanId !== 0) stopDispatch(dispatch, first, this.deviceId, duration, gpuTime(rec, first, passTimes), monotonicTime, category);
+    const copySpans = rec.copySpans;
+    if (first === undefined && copySpans === undefined) return;
+    const duration = msToNs(t1 - rec.t0);
+    if (first !== undefined) {
+      stopDispatch(first, duration, gpuMeasurements(gpuTime(rec, first, passTimes)), t1);
       const more = rec.more;
-      if (more !== undefined) {
-        for (let i = 0; i < more.length; i++) {
-          const d = more[i];
-          if (d.spanId !== 0) stopDispatch(dispatch, d, this.deviceId, duration, gpuTime(rec, d, passTimes), monotonicTime, category);
-        }
-      }
+      if (more !== undefined) for (let i = 0; i < more.length; i++) stopDispatch(more[i], duration, gpuMeasurements(gpuTime(rec, more[i], passTimes)), t1);
     }
-    const copies = rec.copies;
-    const copyTokens = rec.copyTokens;
-    if (copies !== undefined && copyTokens !== undefined) {
-      for (let i = 0; i < copies.length; i++) this.events.transfer.end(copyTokens[i], { bytes: copies[i], duration }, undefined, t1);
+    if (copySpans !== undefined) {
+      const copies = rec.copies!;
+      for (let i = 0; i < copySpans.length; i++) copySpans[i].stop({ bytes: copies[i] }, undefined, t1);
     }
-  }
-
-  /** The backend's dispatch: always timed (it returns the timing), events only when listened to. */
-  async run(
-    pipeline: GPUComputePipeline,
-    bindGroup: GPUBindGroup,
-    workgroups: readonly [number, number, number],
-    work: Work | undefined,
-  ): Promise<RunResult> {
-    const device = this.device;
-    const encoder = this.raw.createCommandEncoder.call(device);
-    const slot = this.timestamps ? this.pool.acquire() : undefined;
-    const writes = slot?.nextPass();
-    const pass = encoder.beginComputePass(writes === undefined ? undefined : { timestampWrites: writes });
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(workgroups[0], workgroups[1], workgroups[2]);
-    pass.end();
-    if (slot !== undefined) slot.encodeResolve(encoder, rawCopy(encoder));
-    const cb = encoder.finish();
-    const events = this.events.dispatch;
-    const t0 = performance.now();
-    let d: DispatchInfo | undefined;
-    try {
-      this.raw.submit.call(this.queue, [cb]);
-    } catch (error) {
-      slot?.release();
-      if (events.active) {
-        d = backendDispatch(this.kernelName(pipeline), workgroups, slot !== undefined);
-        openDispatch(events, d, this.deviceId, t0);
-        failDispatch(events, d, this.deviceId, t0, error);
-      }
-      throw error;
-    }
-    if (events.active) {
-      d = backendDispatch(this.kernelName(pipeline), workgroups, slot !== undefined);
-      openDispatch(events, d, this.deviceId, t0);
-    }
-    let gpu: number | undefined;
-    try {
-      if (slot !== undefined) gpu = (await slot.read())[0];
-      else await this.raw.onSubmittedWorkDone.call(this.queue);
-    } catch (error) {
-      if (d !== undefined) failDispatch(events, d, this.deviceId, t0, error);
-      throw error;
-    }
-    const t1 = performance.now();
-    const result = timing(ns(t1 - t0), gpu, work);
-    if (d !== undefined && d.spanId !== 0 && events.stopWanted) emitStop(events, d, this.deviceId, stopMeasurements(result, ns(t1)), categorize(result.duration));
-    return result;
   }
 
   #open(rec: CommandRecord, t0: number): void {
@@ -263,38 +226,24 @@ export class DeviceProbe {
     }
     const transfer = this.events.transfer;
     if (rec.copies !== undefined && transfer.active) {
-      rec.copyTokens = rec.copies.map(() => transfer.begin({ device: this.deviceId, direction: 'device_to_device' }, t0));
+      rec.copySpans = rec.copies.map(() => transfer.start({ device: this.deviceId, direction: 'device_to_device' }, t0));
     }
   }
 
   #failAll(rec: CommandRecord, error: unknown): void {
-    const dispatch = this.events.dispatch;
-    if (rec.first !== undefined && rec.first.spanId !== 0) failDispatch(dispatch, rec.first, this.deviceId, rec.t0, error);
-    if (rec.more !== undefined) for (const d of rec.more) if (d.spanId !== 0) failDispatch(dispatch, d, this.deviceId, rec.t0, error);
-    if (rec.copyTokens !== undefined) rec.copyTokens.forEach((t, i) => this.events.transfer.fail(t, error, undefined, { bytes: rec.copies![i] }));
+    if (rec.first !== undefined) failDispatch(rec.first, error);
+    if (rec.more !== undefined) for (const d of rec.more) failDispatch(d, error);
+    const copySpans = rec.copySpans;
+    if (copySpans !== undefined) {
+      for (let i = 0; i < copySpans.length; i++) {
+        copySpans[i].measure({ bytes: rec.copies![i] });
+        copySpans[i].exception(error);
+      }
+    }
   }
 }
 
-/** The backend's single dispatch in a single (timed or untimed) pass. */
-function backendDispatch(kernel: string, workgroups: readonly [number, number, number], timed: boolean): DispatchInfo {
-  return dispatchInfo(kernel, workgroups, timed ? 0 : -1, 0);
-}
-
-/** Rates use the GPU time when there is one: it excludes submit and wake-up latency. */
-export function timing(duration: number, gpuDuration: number | undefined, work: Work | undefined): RunResult {
-  const seconds = (gpuDuration ?? duration) / 1e9;
-  const out: { duration: number; gpuDuration?: number; opsPerSecond?: number; bandwidthBytesPerSecond?: number } = { duration };
-  if (gpuDuration !== undefined) out.gpuDuration = gpuDuration;
-  if (work?.ops !== undefined && seconds > 0) out.opsPerSecond = work.ops / seconds;
-  if (work?.bytes !== undefined && seconds > 0) out.bandwidthBytesPerSecond = work.bytes / seconds;
-  return out;
-}
-
-/** The backend's stop measurements: the result plus `monotonicTime`, built field by field (an object spread on this path cost µs). */
-function stopMeasurements(result: RunResult, monotonicTime: number): Measurements {
-  const out: Record<string, number> = { duration: result.duration, monotonicTime };
-  if (result.gpuDuration !== undefined) out.gpuDuration = result.gpuDuration;
-  if (result.opsPerSecond !== undefined) out.opsPerSecond = result.opsPerSecond;
-  if (result.bandwidthBytesPerSecond !== undefined) out.bandwidthBytesPerSecond = result.bandwidthBytesPerSecond;
-  return out;
+/** The stop's extra measurements: `gpuDuration` when the pass was timed for this dispatch alone. */
+function gpuMeasurements(gpuDuration: number | undefined): Measurements | undefined {
+  return gpuDuration === undefined ? undefined : { gpuDuration };
 }

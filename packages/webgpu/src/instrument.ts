@@ -3,11 +3,14 @@ import { DeviceEvents } from './device-events.js';
 import { deviceInfo, type DeviceInfo } from './device-info.js';
 import { DeviceProbe } from './device-probe.js';
 import type { InstrumentedDevice } from './instrumented-device.js';
+import { Overrides } from './overrides.js';
 import { patchCompile } from './patch-compile.js';
 import { trackEncoder } from './patch-encoder.js';
 import { patchErrors } from './patch-errors.js';
 import { patchMemory } from './patch-memory.js';
 import { patchQueue } from './patch-queue.js';
+import { stopDevice } from './stop-device.js';
+import { timedDispatch, type Work } from './timed-dispatch.js';
 
 export interface InstrumentOptions {
   /** The `device` metadata of every event; default `gpu0`, `gpu1`, … in instrumenting order. */
@@ -16,13 +19,13 @@ export interface InstrumentOptions {
   readonly timestamps?: boolean;
 }
 
-const probes = new WeakMap<InstrumentedDevice, DeviceProbe>();
 const instrumented = new WeakSet<GPUDevice>();
 let deviceSeq = 0;
 
 /**
  * Instruments an existing device in place: its methods (and its queue's) are wrapped on the
- * instance, so code holding the device keeps working and now emits events.
+ * instance, so code holding the device keeps working and now emits events on `telemetry`.
+ * `stop()` (or `telemetry.shutdown()`) gives the device its own methods back; it stays yours.
  *
  * ```ts
  * const device = await adapter.requestDevice({ requiredFeatures: ['timestamp-query'] });
@@ -31,15 +34,19 @@ let deviceSeq = 0;
  * ```
  */
 export function instrument(telemetry: Telemetry, device: GPUDevice, options: InstrumentOptions = {}): InstrumentedDevice {
-  return instrumentWithInfo(telemetry, device, options, undefined);
+  return instrumentDevice(telemetry, device, options, undefined, false);
 }
 
-/** @internal instrument() with adapter facts that a plain device may not expose. */
-export function instrumentWithInfo(
+/**
+ * instrument() with adapter facts a plain device may not expose; `owned`: the device was
+ * created for the caller (requestInstrumentedDevice), so stop() destroys it.
+ */
+export function instrumentDevice(
   telemetry: Telemetry,
   device: GPUDevice,
   options: InstrumentOptions,
   info: DeviceInfo | undefined,
+  owned: boolean,
 ): InstrumentedDevice {
   if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.event !== 'function') {
     throw new TypeError('instrument: telemetry must be a Telemetry instance');
@@ -73,42 +80,45 @@ export function instrumentWithInfo(
     timestamps ?? hasTimestamps,
   );
   instrumented.add(device);
-  patchMemory(device, probe);
-  patchCompile(device, probe);
-  patchQueue(queue, probe);
-  const removeErrorListener = patchErrors(device, probe);
+  const overrides = new Overrides();
+  patchMemory(device, probe, overrides);
+  patchCompile(device, probe, overrides);
+  patchQueue(queue, probe, overrides);
+  const removeErrorListener = patchErrors(device, probe, overrides);
   const { raw, events } = probe;
-  device.createCommandEncoder = function (descriptor?: GPUCommandEncoderDescriptor): GPUCommandEncoder {
+  overrides.set(device, 'createCommandEncoder', function (descriptor?: GPUCommandEncoderDescriptor): GPUCommandEncoder {
     const encoder = raw.createCommandEncoder.call(device, descriptor);
     if (events.dispatch.active || events.transfer.active) trackEncoder(encoder, probe);
     return encoder;
-  };
-  device.destroy = function (): undefined {
+  });
+  overrides.set(device, 'destroy', function (): undefined {
     probe.memory.releaseAll('device_destroyed');
     raw.destroy.call(device);
     probe.pool.destroy();
     return undefined;
-  };
+  });
   void device.lost.then((lost) => {
     probe.memory.releaseAll('device_lost');
     removeErrorListener();
-    if (events.lost.active) events.lost.emit({}, { device: deviceId, reason: lost.reason, message: lost.message });
+    const handle = events.lost;
+    if (handle.active) handle.emit({}, { device: deviceId, reason: lost.reason, message: lost.message });
   });
-  const result: InstrumentedDevice = {
+  const stop = telemetry.manage(`webgpu:${deviceId}`, () =>
+    stopDevice(probe, owned, () => {
+      overrides.restore();
+      removeErrorListener();
+      instrumented.delete(device);
+    }),
+  );
+  return {
     device,
     id: deviceId,
     info: info ?? deviceInfo((device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo),
     timestamps: probe.timestamps,
     memory: () => probe.memory.stats(),
+    timedDispatch: (pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, workgroups: readonly [number, number, number], work?: Work) =>
+      timedDispatch(probe, pipeline, bindGroup, workgroups, work),
     destroy: () => device.destroy(),
+    stop,
   };
-  probes.set(result, probe);
-  return result;
-}
-
-/** @internal the probe behind an instrumented device (used by ComputeBackend). */
-export function probeOf(device: InstrumentedDevice): DeviceProbe {
-  const probe = probes.get(device);
-  if (probe === undefined) throw new TypeError('expected an InstrumentedDevice from instrument() or requestInstrumentedDevice()');
-  return probe;
 }

@@ -1,5 +1,6 @@
 import type { DeviceInfo } from './device-info.js';
 import type { MemoryStats } from './memory-tracker.js';
+import type { RunResult, Work } from './timed-dispatch.js';
 
 /**
  * A GPUDevice that emits rx-telemetry events. `device` is the same object that was
@@ -9,7 +10,7 @@ import type { MemoryStats } from './memory-tracker.js';
  * const gpu: InstrumentedDevice = await requestInstrumentedDevice(telemetry, { deviceId: 'gpu0' });
  * const buffer = gpu.device.createBuffer({ size: 1024, usage: 0x80 });
  * gpu.memory(); // { liveBytes: 1024, peakBytes: 1024, buffers: 1 }
- * gpu.destroy();
+ * await gpu.stop();
  * ```
  */
 export interface InstrumentedDevice {
@@ -21,6 +22,19 @@ export interface InstrumentedDevice {
   readonly timestamps: boolean;
   /** Buffers created through `device` and not yet freed. */
   memory(): MemoryStats;
-  /** Destroys the device: every live buffer is reported freed, then the lost event follows. */
+  /**
+   * Dispatches `pipeline` once, `bindGroup` at group 0, in a compute pass of its own, and resolves
+   * when the work is done with its timing (`gpuDuration` when `timestamps`), whether or not anyone
+   * listens; the dispatch's stop event carries the same numbers. `work` adds rates to both.
+   */
+  timedDispatch(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, workgroups: readonly [number, number, number], work?: Work): Promise<RunResult>;
+  /** Destroys the device now: every live buffer is reported freed, then the lost event follows. */
   destroy(): void;
+  /**
+   * Stops instrumenting; idempotent, and run by `telemetry.shutdown()`. Work already submitted
+   * completes and its spans end first. A device that `requestInstrumentedDevice` created is then
+   * destroyed (its buffers reported freed, then the lost event); a device given to `instrument`
+   * gets its own methods back and stays usable. Nothing is emitted after it resolves.
+   */
+  stop(): Promise<void>;
 }

@@ -1,5 +1,5 @@
-import type { EventHandle } from '@rx-telemetry/core';
 import { usageName } from './buffer-usage.js';
+import type { DeviceEvents } from './device-events.js';
 
 /** What `InstrumentedDevice.memory()` reports: buffers the user created and has not freed. */
 export interface MemoryStats {
@@ -27,8 +27,7 @@ export class MemoryTracker {
 
   constructor(
     private readonly deviceId: string,
-    private readonly allocate: EventHandle,
-    private readonly free: EventHandle,
+    private readonly events: DeviceEvents,
   ) {}
 
   track(buffer: GPUBuffer): Allocation {
@@ -37,7 +36,8 @@ export class MemoryTracker {
     this.#live += a.bytes;
     if (this.#live > this.#peak) this.#peak = this.#live;
     this.#collected.register(buffer, a, a);
-    if (this.allocate.active) this.allocate.emit({ bytes: a.bytes }, { device: this.deviceId, usage: a.usage, label: a.label });
+    const allocate = this.events.allocate;
+    if (allocate.active) allocate.emit({ bytes: a.bytes }, { device: this.deviceId, usage: a.usage, label: a.label });
     return a;
   }
 
@@ -47,7 +47,8 @@ export class MemoryTracker {
     this.#allocations.delete(a);
     this.#collected.unregister(a);
     this.#live -= a.bytes;
-    if (this.free.active) this.free.emit({ bytes: a.bytes }, { device: this.deviceId, usage: a.usage, label: a.label, reason });
+    const free = this.events.free;
+    if (free.active) free.emit({ bytes: a.bytes }, { device: this.deviceId, usage: a.usage, label: a.label, reason });
   }
 
   releaseAll(reason: 'device_destroyed' | 'device_lost'): void {

@@ -1,5 +1,4 @@
-import { newRecord, recordDispatch, type CommandRecord } from './command-record.js';
-import type { DeviceProbe } from './device-probe.js';
+import { newRecord, recordDispatch, type CommandRecord, type RecordOwner } from './command-record.js';
 import { encoderState, passState, setCommandState, setEncoderState, setPassState } from './object-state.js';
 
 // The methods are wrapped once on the prototypes rather than per object (fewer closures and
@@ -13,7 +12,7 @@ const originalCopy = new WeakMap<object, GPUCommandEncoder['copyBufferToBuffer']
  * timestamp writes when the device has them and the caller set none. Only encoders created
  * while someone listens are tracked.
  */
-export function trackEncoder(encoder: GPUCommandEncoder, probe: DeviceProbe): void {
+export function trackEncoder(encoder: GPUCommandEncoder, probe: RecordOwner): void {
   const proto = Object.getPrototypeOf(encoder) as GPUCommandEncoder;
   // Every encoder shares Dawn's one prototype: an identity check, not a WeakSet lookup per encoder.
   if (proto !== lastEncoderProto) {

@@ -1,32 +1,34 @@
 import type { DeviceProbe } from './device-probe.js';
+import type { Overrides } from './overrides.js';
 
 /** submit() opens dispatch/copy spans for recorded command buffers; writeBuffer is a transfer. */
-export function patchQueue(queue: GPUQueue, probe: DeviceProbe): void {
+export function patchQueue(queue: GPUQueue, probe: DeviceProbe, overrides: Overrides): void {
   const { raw, events, deviceId } = probe;
-  queue.submit = function (commandBuffers: Iterable<GPUCommandBuffer>): undefined {
+  overrides.set(queue, 'submit', function (commandBuffers: Iterable<GPUCommandBuffer>): undefined {
     // Nothing recorded since the last submit: straight to Dawn.
     if (probe.pending === 0) return raw.submit.call(queue, commandBuffers);
     return probe.submit(commandBuffers);
-  };
-  queue.onSubmittedWorkDone = function (): Promise<undefined> {
+  });
+  overrides.set(queue, 'onSubmittedWorkDone', function (): Promise<undefined> {
     const done = raw.onSubmittedWorkDone.call(queue);
     probe.watch(done);
     return done;
-  };
-  queue.writeBuffer = function (buffer: GPUBuffer, offset: number, data: ArrayBufferView | ArrayBufferLike, dataOffset?: number, size?: number): undefined {
+  });
+  overrides.set(queue, 'writeBuffer', function (buffer: GPUBuffer, offset: number, data: ArrayBufferView | ArrayBufferLike, dataOffset?: number, size?: number): undefined {
     const args = arguments as unknown as Parameters<GPUQueue['writeBuffer']>;
     if (!events.transfer.active) return raw.writeBuffer.apply(queue, args);
     const bytes = writeSize(data, dataOffset, size);
-    const token = events.transfer.begin({ device: deviceId, direction: 'host_to_device', label: buffer.label });
+    const span = events.transfer.start({ device: deviceId, direction: 'host_to_device', label: buffer.label });
     try {
       raw.writeBuffer.apply(queue, args);
     } catch (error) {
-      events.transfer.fail(token, error, undefined, { bytes });
+      span.measure({ bytes });
+      span.exception(error);
       throw error;
     }
-    events.transfer.end(token, { bytes });
+    span.stop({ bytes });
     return undefined;
-  } as GPUQueue['writeBuffer'];
+  } as GPUQueue['writeBuffer']);
 }
 
 /** For a TypedArray, dataOffset and size count elements; for other sources, bytes (WebGPU spec). */

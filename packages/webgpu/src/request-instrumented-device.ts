@@ -1,7 +1,7 @@
 import type { Telemetry } from '@rx-telemetry/core';
 import { deviceInfo } from './device-info.js';
 import { requestAdapter } from './gpu-instance.js';
-import { instrumentWithInfo } from './instrument.js';
+import { instrumentDevice } from './instrument.js';
 import type { InstrumentedDevice } from './instrumented-device.js';
 
 export interface DeviceOptions {
@@ -15,11 +15,13 @@ export interface DeviceOptions {
 
 /**
  * Finds the best adapter (a GPU, else lavapipe, else Dawn's OpenGL ES backend; see
- * docs/webgpu.md), requests a device and instruments it.
+ * docs/webgpu.md), requests a device and instruments it. The device is the instrumentation's:
+ * `stop()` (or `telemetry.shutdown()`) destroys it once its submitted work is done.
  *
  * ```ts
  * const gpu = await requestInstrumentedDevice(telemetry, { deviceId: 'gpu0' });
  * console.log(gpu.info.description, gpu.info.fallback); // 'llvmpipe: Mesa 25.0.7 …', true
+ * await telemetry.shutdown(); // or gpu.stop()
  * ```
  * @throws NoAdapterError when no adapter exists at all.
  */
@@ -33,7 +35,12 @@ export async function requestInstrumentedDevice(telemetry: Telemetry, options: D
   if (options.timestamps !== false && hasTimestamps) features.add('timestamp-query');
   const device = await adapter.requestDevice({ requiredFeatures: [...features], requiredLimits: computeLimits(adapter, options.requiredLimits) });
   const info = deviceInfo(adapter.info, (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter);
-  return instrumentWithInfo(telemetry, device, { deviceId: options.deviceId, timestamps: options.timestamps ?? hasTimestamps }, info);
+  try {
+    return instrumentDevice(telemetry, device, { deviceId: options.deviceId, timestamps: options.timestamps ?? hasTimestamps }, info, true);
+  } catch (error) {
+    device.destroy();
+    throw error;
+  }
 }
 
 // Compatibility mode (the OpenGL ES fallback) defaults to 128 invocations per workgroup; the

@@ -1,34 +1,32 @@
 import { expect } from 'chai';
 import { Telemetry, withCorrelation } from '@rx-telemetry/core';
-import { BufferUsage, ComputeBackend, ShaderCompilationError, VECTOR_ADD_WGSL, grid1d, uniform, type InstrumentedDevice } from '../src/index.js';
-import { deviceOrSkip, record, spanEvents, until } from './support.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
+import { BufferUsage, ShaderCompilationError, instrument, type InstrumentedDevice, type Work } from '../src/index.js';
+import { GpuSteps, VECTOR_ADD_WGSL, deviceOrSkip, spanEvents, until } from './support.js';
 
 const N = 4096;
 
 describe('events of an instrumented device', function () {
   let telemetry: Telemetry;
   let gpu: InstrumentedDevice;
-  let backend: ComputeBackend;
+  let steps: GpuSteps;
 
   beforeEach(async function () {
     telemetry = new Telemetry();
     gpu = await deviceOrSkip(this, telemetry, { deviceId: 'test-gpu' });
-    backend = new ComputeBackend(gpu);
+    steps = new GpuSteps(gpu);
   });
   afterEach(() => gpu?.destroy());
 
-  async function addKernelRun(work?: { ops?: number; bytes?: number }) {
-    const kernel = await backend.kernel('vector_add', VECTOR_ADD_WGSL);
-    const bufs = [backend.buffer(4 * N), backend.buffer(4 * N), backend.buffer(4 * N), uniform(backend, [N])];
-    const result = await backend.run(kernel, bufs, grid1d(N / 256), work);
-    return { result, bufs };
+  async function addKernelRun(work?: Work) {
+    return { result: await steps.vectorAdd(N, work) };
   }
 
   it('dispatch start/stop carry kernel, device, workgroups, category, span ids and the correlation id', async function () {
-    const seen = record(telemetry, 'd', spanEvents('compute.kernel.dispatch'));
+    const seen = recordEvents(telemetry, spanEvents('compute.kernel.dispatch'));
     const { result } = await withCorrelation('req-7', () => addKernelRun({ ops: N, bytes: 12 * N }));
     const [start, stop] = seen;
-    expect(seen.map((e) => e.name)).to.deep.equal(['compute.kernel.dispatch.start', 'compute.kernel.dispatch.stop']);
+    expect(seen.map((e) => e.event)).to.deep.equal(['compute.kernel.dispatch.start', 'compute.kernel.dispatch.stop']);
     expect(start.metadata).to.include({ kernel: 'vector_add', device: 'test-gpu', correlationId: 'req-7' });
     expect(start.metadata.workgroups).to.deep.equal([N / 256, 1, 1]);
     expect(stop.metadata.spanId).to.be.a('number').and.equal(start.metadata.spanId);
@@ -39,20 +37,20 @@ describe('events of an instrumented device', function () {
   });
 
   it("a dispatch inside a core span carries that span's id as parentSpanId", async function () {
-    const seen = record(telemetry, 'd', [
+    const seen = recordEvents(telemetry, [
       ['job', 'start'],
       ['compute', 'kernel', 'dispatch', 'start'],
     ]);
     await telemetry.span(['job'], {}, () => addKernelRun());
-    const job = seen.find((e) => e.name === 'job.start')!;
-    const dispatch = seen.find((e) => e.name === 'compute.kernel.dispatch.start')!;
+    const job = seen.find((e) => e.event === 'job.start')!;
+    const dispatch = seen.find((e) => e.event === 'compute.kernel.dispatch.start')!;
     expect(dispatch.metadata.parentSpanId).to.equal(job.metadata.spanId);
     expect(dispatch.metadata.spanId).to.not.equal(job.metadata.spanId);
   });
 
   it('gpuDuration from timestamp queries is positive and never exceeds the CPU-side duration', async function () {
     if (!gpu.timestamps) this.skip();
-    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'stop']]);
     for (let i = 0; i < 3; i++) await addKernelRun();
     expect(seen).to.have.length(3);
     for (const e of seen) {
@@ -62,7 +60,7 @@ describe('events of an instrumented device', function () {
   });
 
   it('the category follows the duration: fast < 1 ms, normal < 10 ms, slow < 100 ms', async function () {
-    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'stop']]);
     await addKernelRun();
     const { duration } = seen[0].measurements;
     const expected = duration < 1e6 ? 'fast' : duration < 1e7 ? 'normal' : duration < 1e8 ? 'slow' : 'very_slow';
@@ -70,10 +68,10 @@ describe('events of an instrumented device', function () {
   });
 
   it('transfer events report exact bytes for writeBuffer, copyBufferToBuffer and mapAsync reads', async function () {
-    const seen = record(telemetry, 't', [['compute', 'memory', 'transfer', 'stop']]);
+    const seen = recordEvents(telemetry, [['compute', 'memory', 'transfer', 'stop']]);
     const data = new Float32Array(1000).fill(3);
-    const buf = backend.upload(data);
-    await backend.read(buf, 4 * 600);
+    const buf = steps.upload(data);
+    await steps.read(buf, 4 * 600);
     await until(() => seen.length === 3, 'three transfers');
     const byDirection = Object.fromEntries(seen.map((e) => [e.metadata.direction, e.measurements.bytes]));
     expect(byDirection).to.deep.equal({ host_to_device: 4000, device_to_device: 2400, device_to_host: 2400 });
@@ -81,32 +79,32 @@ describe('events of an instrumented device', function () {
   });
 
   it('a mapAsync read that fails ends its transfer with an exception event carrying the bytes', async function () {
-    const seen = record(telemetry, 't', spanEvents('compute.memory.transfer'));
+    const seen = recordEvents(telemetry, spanEvents('compute.memory.transfer'));
     const staging = gpu.device.createBuffer({ size: 64, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
     staging.destroy();
     gpu.device.onuncapturederror = (event) => event.preventDefault();
     let rejected: unknown;
     await staging.mapAsync(1).catch((e: unknown) => (rejected = e));
     expect(rejected).to.be.instanceOf(Error);
-    expect(seen.map((e) => e.name)).to.deep.equal(['compute.memory.transfer.start', 'compute.memory.transfer.exception']);
+    expect(seen.map((e) => e.event)).to.deep.equal(['compute.memory.transfer.start', 'compute.memory.transfer.exception']);
     expect(seen[1].metadata).to.include({ direction: 'device_to_host', kind: 'error', reason: rejected });
     expect(seen[1].measurements.bytes).to.equal(64);
   });
 
   it('writeBuffer with a typed-array element offset and size counts bytes, not elements', async function () {
-    const seen = record(telemetry, 't', [['compute', 'memory', 'transfer', 'stop']]);
-    const buf = backend.buffer(64);
+    const seen = recordEvents(telemetry, [['compute', 'memory', 'transfer', 'stop']]);
+    const buf = steps.buffer(64);
     gpu.device.queue.writeBuffer(buf, 0, new Uint32Array(16), 4, 8);
     expect(seen[0].measurements.bytes).to.equal(32);
   });
 
   it('allocate and free events balance and memory() returns to zero after destroy()', async function () {
-    const seen = record(telemetry, 'm', [
+    const seen = recordEvents(telemetry, [
       ['compute', 'memory', 'allocate'],
       ['compute', 'memory', 'free'],
     ]);
-    const a = backend.buffer(1024, BufferUsage.STORAGE, 'weights');
-    backend.buffer(4096);
+    const a = steps.buffer(1024, BufferUsage.STORAGE, 'weights');
+    steps.buffer(4096);
     expect(gpu.memory()).to.deep.equal({ liveBytes: 5120, peakBytes: 5120, buffers: 2 });
     a.destroy();
     a.destroy();
@@ -114,32 +112,32 @@ describe('events of an instrumented device', function () {
     expect(seen[0].metadata).to.include({ device: 'test-gpu', usage: 'storage', label: 'weights' });
     gpu.destroy();
     expect(gpu.memory()).to.deep.equal({ liveBytes: 0, peakBytes: 5120, buffers: 0 });
-    const sum = (name: string) => seen.filter((e) => e.name === name).reduce((s, e) => s + e.measurements.bytes, 0);
+    const sum = (name: string) => seen.filter((e) => e.event === name).reduce((s, e) => s + e.measurements.bytes, 0);
     expect(sum('compute.memory.free')).to.equal(sum('compute.memory.allocate'));
   });
 
   it('compile start/stop surround async pipeline creation', async function () {
-    const seen = record(telemetry, 'c', spanEvents('compute.kernel.compile'));
-    await backend.kernel('vector_add', VECTOR_ADD_WGSL);
-    expect(seen.map((e) => e.name)).to.deep.equal(['compute.kernel.compile.start', 'compute.kernel.compile.stop']);
+    const seen = recordEvents(telemetry, spanEvents('compute.kernel.compile'));
+    await steps.pipeline('vector_add', VECTOR_ADD_WGSL);
+    expect(seen.map((e) => e.event)).to.deep.equal(['compute.kernel.compile.start', 'compute.kernel.compile.stop']);
     expect(seen[1].metadata).to.include({ kernel: 'vector_add', device: 'test-gpu' });
     expect(seen[1].measurements.duration).to.be.above(0);
   });
 
   it('invalid WGSL gives a compile exception with the WGSL messages and a device error, and the device keeps working', async function () {
-    const seen = record(telemetry, 'c', [...spanEvents('compute.kernel.compile'), ['compute', 'device', 'error']]);
+    const seen = recordEvents(telemetry, [...spanEvents('compute.kernel.compile'), ['compute', 'device', 'error']]);
     const device = gpu.device;
     device.onuncapturederror = (event) => event.preventDefault(); // keeps Dawn from printing it
     const module = device.createShaderModule({ code: 'fn main( {' });
     device.createComputePipeline({ label: 'broken', layout: 'auto', compute: { module, entryPoint: 'main' } });
-    await until(() => seen.some((e) => e.name === 'compute.kernel.compile.exception'), 'the compile exception');
-    const exception = seen.find((e) => e.name === 'compute.kernel.compile.exception')!;
+    await until(() => seen.some((e) => e.event === 'compute.kernel.compile.exception'), 'the compile exception');
+    const exception = seen.find((e) => e.event === 'compute.kernel.compile.exception')!;
     expect(exception.metadata.kernel).to.equal('broken');
     expect(exception.metadata.reason).to.be.instanceOf(ShaderCompilationError);
     const messages = exception.metadata.messages as { type: string; message: string }[];
     expect(messages.some((m) => m.type === 'error' && /expected/.test(m.message))).to.equal(true);
-    await until(() => seen.some((e) => e.name === 'compute.device.error'), 'the device error');
-    const error = seen.find((e) => e.name === 'compute.device.error')!;
+    await until(() => seen.some((e) => e.event === 'compute.device.error'), 'the device error');
+    const error = seen.find((e) => e.event === 'compute.device.error')!;
     expect(error.metadata).to.include({ device: 'test-gpu', type: 'validation' });
     expect(error.measurements.count).to.equal(1);
     const { result } = await addKernelRun();
@@ -147,18 +145,18 @@ describe('events of an instrumented device', function () {
   });
 
   it('a rejected async pipeline gives a compile exception', async function () {
-    const seen = record(telemetry, 'c', spanEvents('compute.kernel.compile'));
+    const seen = recordEvents(telemetry, spanEvents('compute.kernel.compile'));
     gpu.device.onuncapturederror = (event) => event.preventDefault();
     let rejected: unknown;
-    await backend.kernel('bad', '@compute @workgroup_size(1) fn main() { let x: u32 = 1.5; }').catch((e: unknown) => (rejected = e));
+    await steps.pipeline('bad', '@compute @workgroup_size(1) fn main() { let x: u32 = 1.5; }').catch((e: unknown) => (rejected = e));
     expect(rejected).to.have.property('message').that.is.a('string');
-    expect(seen.map((e) => e.name)).to.deep.equal(['compute.kernel.compile.start', 'compute.kernel.compile.exception']);
+    expect(seen.map((e) => e.event)).to.deep.equal(['compute.kernel.compile.start', 'compute.kernel.compile.exception']);
     expect(seen[1].metadata.reason).to.equal(rejected);
     expect((seen[1].metadata.messages as unknown[]).length).to.be.above(0);
   });
 
   it("errors popped from the user's error scope are reported and still returned to the user", async function () {
-    const seen = record(telemetry, 'e', [['compute', 'device', 'error']]);
+    const seen = recordEvents(telemetry, [['compute', 'device', 'error']]);
     gpu.device.pushErrorScope('validation');
     gpu.device.createBuffer({ size: 16, usage: 0xffff });
     const error = await gpu.device.popErrorScope();
@@ -168,7 +166,7 @@ describe('events of an instrumented device', function () {
   });
 
   it("the user's own onuncapturederror still runs beside the device error event", async function () {
-    const seen = record(telemetry, 'e', [['compute', 'device', 'error']]);
+    const seen = recordEvents(telemetry, [['compute', 'device', 'error']]);
     const mine: string[] = [];
     gpu.device.onuncapturederror = (event) => {
       mine.push(event.error.message);
@@ -187,7 +185,7 @@ describe('events of an instrumented device', function () {
         GPUUncapturedErrorEvent: new (type: string, init: { error: GPUError }) => Event;
       };
     };
-    const seen = record(telemetry, 'e', [['compute', 'device', 'error']]);
+    const seen = recordEvents(telemetry, [['compute', 'device', 'error']]);
     gpu.device.dispatchEvent(new globals.GPUUncapturedErrorEvent('uncapturederror', { error: new globals.GPUOutOfMemoryError('no room') }));
     gpu.device.dispatchEvent(new globals.GPUUncapturedErrorEvent('uncapturederror', { error: new globals.GPUInternalError('broken') }));
     await until(() => seen.length === 2, 'two device errors');
@@ -198,27 +196,27 @@ describe('events of an instrumented device', function () {
   });
 
   it('destroy() emits the lost event with reason destroyed', async function () {
-    const seen = record(telemetry, 'l', [['compute', 'device', 'lost']]);
+    const seen = recordEvents(telemetry, [['compute', 'device', 'lost']]);
     gpu.destroy();
     await until(() => seen.length === 1, 'the lost event');
     expect(seen[0].metadata).to.include({ device: 'test-gpu', reason: 'destroyed' });
   });
 
   it('work encoded while nobody listens is not recorded: a listener attached before submit sees no dispatch', async function () {
-    const kernel = await backend.kernel('vector_add', VECTOR_ADD_WGSL);
-    const bufs = [backend.buffer(4 * N), backend.buffer(4 * N), backend.buffer(4 * N), uniform(backend, [N])];
+    const pipeline = await steps.pipeline('vector_add', VECTOR_ADD_WGSL);
+    const bufs = [steps.buffer(4 * N), steps.buffer(4 * N), steps.buffer(4 * N), steps.size(N)];
     const device = gpu.device;
     const encode = () => {
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginComputePass();
-      pass.setPipeline(kernel.pipeline);
-      pass.setBindGroup(0, device.createBindGroup({ layout: kernel.pipeline.getBindGroupLayout(0), entries: bufs.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, steps.bindGroup(pipeline, bufs));
       pass.dispatchWorkgroups(N / 256);
       pass.end();
       return encoder.finish();
     };
     const quiet = encode();
-    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'stop']]);
     const observed = encode();
     // quiet goes first: had it been recorded, its stop could not come after observed's.
     device.queue.submit([quiet]);
@@ -230,24 +228,6 @@ describe('events of an instrumented device', function () {
   });
 
   it('instrumenting the same device twice is refused with a clear error', async function () {
-    const { instrument } = await import('../src/index.js');
     expect(() => instrument(telemetry, gpu.device)).to.throw(/already instrumented/);
-  });
-
-  it('upload() pads data whose size is not a multiple of 4 bytes and read() returns it', async function () {
-    const data = Uint8Array.of(1, 2, 3, 4, 5, 6, 7);
-    const buf = backend.upload(data);
-    expect(Array.from(new Uint8Array(await backend.read(buf, 7)))).to.deep.equal(Array.from(data));
-  });
-
-  it('read() refuses a buffer without COPY_SRC usage with a clear error', async function () {
-    const buf = backend.buffer(16, BufferUsage.STORAGE);
-    expect(() => backend.read(buf)).to.throw(TypeError, /COPY_SRC/);
-  });
-
-  it('run() rejects workgroup counts outside the device limit with a RangeError', async function () {
-    const kernel = await backend.kernel('vector_add', VECTOR_ADD_WGSL);
-    expect(() => backend.run(kernel, [], [1e9])).to.throw(RangeError, /workgroup count/);
-    expect(() => backend.run(kernel, [], [1.5])).to.throw(RangeError);
   });
 });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Telemetry } from '@rx-telemetry/core';
-import { BufferUsage, ComputeBackend, VECTOR_ADD_WGSL, instrument, requestAdapter, uniform, type InstrumentedDevice, type Kernel } from '../src/index.js';
-import { deviceOrSkip, record, spanEvents, until, type Recorded } from './support.js';
+import { recordEvents, type RecordedEvent } from '@rx-telemetry/devkit/event-recorder';
+import { BufferUsage, instrument, requestAdapter, type InstrumentedDevice } from '../src/index.js';
+import { GpuSteps, VECTOR_ADD_WGSL, deviceOrSkip, spanEvents, until } from './support.js';
 
 const N = 1024;
 
@@ -10,20 +11,16 @@ const N = 1024;
 describe('dispatch recording from user-encoded work', function () {
   let telemetry: Telemetry;
   let gpu: InstrumentedDevice;
-  let backend: ComputeBackend;
-  let kernel: Kernel;
+  let steps: GpuSteps;
+  let pipeline: GPUComputePipeline;
   let bindGroup: GPUBindGroup;
 
   beforeEach(async function () {
     telemetry = new Telemetry();
     gpu = await deviceOrSkip(this, telemetry, { deviceId: 'rec-gpu' });
-    backend = new ComputeBackend(gpu);
-    kernel = await backend.kernel('vector_add', VECTOR_ADD_WGSL);
-    const bufs = [backend.buffer(4 * N), backend.buffer(4 * N), backend.buffer(4 * N), uniform(backend, [N])];
-    bindGroup = gpu.device.createBindGroup({
-      layout: kernel.pipeline.getBindGroupLayout(0),
-      entries: bufs.map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+    steps = new GpuSteps(gpu);
+    pipeline = await steps.pipeline('vector_add', VECTOR_ADD_WGSL);
+    bindGroup = steps.bindGroup(pipeline, [steps.buffer(4 * N), steps.buffer(4 * N), steps.buffer(4 * N), steps.size(N)]);
   });
   afterEach(() => gpu?.destroy());
 
@@ -32,7 +29,7 @@ describe('dispatch recording from user-encoded work', function () {
     const encoder = gpu.device.createCommandEncoder();
     for (const dispatches of passes) {
       const pass = encoder.beginComputePass();
-      pass.setPipeline(kernel.pipeline);
+      pass.setPipeline(pipeline);
       pass.setBindGroup(0, bindGroup);
       for (const x of dispatches) pass.dispatchWorkgroups(x);
       pass.end();
@@ -40,14 +37,14 @@ describe('dispatch recording from user-encoded work', function () {
     return encoder.finish();
   }
 
-  const stops = (seen: Recorded[]) => seen.filter((e) => e.name === 'compute.kernel.dispatch.stop');
+  const stops = (seen: RecordedEvent[]) => seen.filter((e) => e.event === 'compute.kernel.dispatch.stop');
 
   it('two dispatches in one pass give two spans with their own ids and workgroups', async function () {
-    const seen = record(telemetry, 'd', spanEvents('compute.kernel.dispatch'));
+    const seen = recordEvents(telemetry, spanEvents('compute.kernel.dispatch'));
     gpu.device.queue.submit([encode([[1, 2]])]);
     await gpu.device.queue.onSubmittedWorkDone();
     await until(() => stops(seen).length === 2, 'two stops');
-    const starts = seen.filter((e) => e.name === 'compute.kernel.dispatch.start');
+    const starts = seen.filter((e) => e.event === 'compute.kernel.dispatch.start');
     expect(starts.map((e) => e.metadata.workgroups)).to.deep.equal([
       [1, 1, 1],
       [2, 1, 1],
@@ -58,7 +55,7 @@ describe('dispatch recording from user-encoded work', function () {
 
   it('two dispatches sharing a timed pass carry no gpuDuration (the pass time is not either one\'s)', async function () {
     if (!gpu.timestamps) this.skip();
-    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'stop']]);
     gpu.device.queue.submit([encode([[1, 2]])]);
     await gpu.device.queue.onSubmittedWorkDone();
     await until(() => seen.length === 2, 'two stops');
@@ -67,7 +64,7 @@ describe('dispatch recording from user-encoded work', function () {
 
   it('dispatches alone in their own passes each carry their own gpuDuration <= duration', async function () {
     if (!gpu.timestamps) this.skip();
-    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'stop']]);
     gpu.device.queue.submit([encode([[1], [N / 256], [2, 3]])]);
     await gpu.device.queue.onSubmittedWorkDone();
     await until(() => seen.length === 4, 'four stops');
@@ -86,7 +83,7 @@ describe('dispatch recording from user-encoded work', function () {
   });
 
   it('several command buffers in one submit stop once each, in submit order', async function () {
-    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'stop']]);
     gpu.device.queue.submit([encode([[1]]), encode([[2]]), encode([[3]])]);
     await gpu.device.queue.onSubmittedWorkDone();
     await until(() => seen.length === 3, 'three stops');
@@ -95,7 +92,7 @@ describe('dispatch recording from user-encoded work', function () {
   });
 
   it('twenty submits, each with its own onSubmittedWorkDone awaited together, stop once each in submit order', async function () {
-    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'stop']]);
     const waits: Promise<undefined>[] = [];
     for (let i = 1; i <= 20; i++) {
       gpu.device.queue.submit([encode([[i]])]);
@@ -107,7 +104,7 @@ describe('dispatch recording from user-encoded work', function () {
   });
 
   it('a submit nobody waits on still stops its dispatch (the package waits for it)', async function () {
-    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'stop']]);
     gpu.device.queue.submit([encode([[4]])]);
     await until(() => seen.length === 1, 'the stop of an unwaited submit');
     expect(seen[0].metadata.workgroups).to.deep.equal([4, 1, 1]);
@@ -115,12 +112,12 @@ describe('dispatch recording from user-encoded work', function () {
   });
 
   it('an indirect dispatch is recorded with workgroups undefined', async function () {
-    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'stop']]);
     const args = gpu.device.createBuffer({ size: 12, usage: BufferUsage.INDIRECT | BufferUsage.COPY_DST });
     gpu.device.queue.writeBuffer(args, 0, Uint32Array.of(2, 1, 1));
     const encoder = gpu.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
-    pass.setPipeline(kernel.pipeline);
+    pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroupsIndirect(args, 0);
     pass.end();
@@ -133,25 +130,25 @@ describe('dispatch recording from user-encoded work', function () {
 
   it("the caller's own timestampWrites are kept and not read as gpuDuration", async function () {
     if (!gpu.timestamps) this.skip();
-    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'stop']]);
     const querySet = gpu.device.createQuerySet({ type: 'timestamp', count: 2 });
     const resolve = gpu.device.createBuffer({ size: 16, usage: BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC });
     const encoder = gpu.device.createCommandEncoder();
     const pass = encoder.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } });
-    pass.setPipeline(kernel.pipeline);
+    pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(1);
     pass.end();
     encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
     gpu.device.queue.submit([encoder.finish()]);
-    const ticks = new BigUint64Array(await backend.read(resolve, 16));
+    const ticks = new BigUint64Array(await steps.read(resolve, 16));
     await until(() => seen.length === 1, 'the stop');
     expect(ticks[1] >= ticks[0] && ticks[1] > 0n).to.equal(true);
     expect(seen[0].measurements).to.not.have.property('gpuDuration');
   });
 
   it('a submit Dawn rejects ends its recorded dispatch with an exception event carrying the error', async function () {
-    const seen = record(telemetry, 'd', spanEvents('compute.kernel.dispatch'));
+    const seen = recordEvents(telemetry, spanEvents('compute.kernel.dispatch'));
     const recorded = encode([[2]]);
     let thrown: unknown;
     try {
@@ -160,7 +157,7 @@ describe('dispatch recording from user-encoded work', function () {
       thrown = error;
     }
     expect(thrown).to.be.instanceOf(TypeError);
-    expect(seen.map((e) => e.name)).to.deep.equal(['compute.kernel.dispatch.start', 'compute.kernel.dispatch.exception']);
+    expect(seen.map((e) => e.event)).to.deep.equal(['compute.kernel.dispatch.start', 'compute.kernel.dispatch.exception']);
     const exception = seen[1];
     expect(exception.metadata).to.include({ kernel: 'vector_add', device: 'rec-gpu', kind: 'error', reason: thrown });
     expect(exception.metadata.spanId).to.equal(seen[0].metadata.spanId);
@@ -168,7 +165,7 @@ describe('dispatch recording from user-encoded work', function () {
   });
 
   it('after a rejected submit, later dispatches are recorded and stop normally', async function () {
-    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
+    const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'stop']]);
     expect(() => gpu.device.queue.submit([encode([[2]]), {} as GPUCommandBuffer])).to.throw(TypeError);
     gpu.device.queue.submit([encode([[1]])]);
     await gpu.device.queue.onSubmittedWorkDone();
@@ -176,31 +173,18 @@ describe('dispatch recording from user-encoded work', function () {
     expect(seen[0].metadata.workgroups).to.deep.equal([1, 1, 1]);
   });
 
-  it('backend.kernel() compiles the entry point it is given (events named by the kernel name)', async function () {
-    const wgsl = `@group(0) @binding(0) var<storage, read_write> data: array<f32>;
-      @compute @workgroup_size(64) fn double(@builtin(global_invocation_id) id: vec3<u32>) { if (id.x < arrayLength(&data)) { data[id.x] = data[id.x] * 2.0; } }
-      @compute @workgroup_size(64) fn triple(@builtin(global_invocation_id) id: vec3<u32>) { if (id.x < arrayLength(&data)) { data[id.x] = data[id.x] * 3.0; } }`;
-    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
-    const triple = await backend.kernel('triple', wgsl, { entryPoint: 'triple' });
-    expect(triple.entryPoint).to.equal('triple');
-    const data = backend.upload(Float32Array.of(1, 2, 3));
-    await backend.run(triple, [data], [1]);
-    expect(Array.from(new Float32Array(await backend.read(data)))).to.deep.equal([3, 6, 9]);
-    expect(seen[0].metadata.kernel).to.equal('triple');
-  });
-
   it('a dispatch whose device is destroyed before it completes ends with a stop or an exception, never neither', async function () {
-    const seen = record(telemetry, 'd', spanEvents('compute.kernel.dispatch'));
+    const seen = recordEvents(telemetry, spanEvents('compute.kernel.dispatch'));
     gpu.device.queue.submit([encode([[N / 256]])]);
     gpu.destroy();
-    await until(() => seen.some((e) => e.name !== 'compute.kernel.dispatch.start'), 'the end of the dispatch span');
-    const ends = seen.filter((e) => e.name !== 'compute.kernel.dispatch.start');
+    await until(() => seen.some((e) => e.event !== 'compute.kernel.dispatch.start'), 'the end of the dispatch span');
+    const ends = seen.filter((e) => e.event !== 'compute.kernel.dispatch.start');
     expect(ends).to.have.length(1);
     expect(ends[0].metadata.spanId).to.equal(seen[0].metadata.spanId);
   });
 
   it('only a start handler attached still gets start events with span ids', async function () {
-    const seen = record(telemetry, 's', [['compute', 'kernel', 'dispatch', 'start']]);
+    const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'start']]);
     gpu.device.queue.submit([encode([[1]])]);
     await gpu.device.queue.onSubmittedWorkDone();
     expect(seen).to.have.length(1);
@@ -218,10 +202,8 @@ describe('device options and bad input', function () {
   it('timestamps: false gives dispatches without gpuDuration', async function () {
     gpu = await deviceOrSkip(this, telemetry, { timestamps: false });
     expect(gpu.timestamps).to.equal(false);
-    const backend = new ComputeBackend(gpu);
-    const seen = record(telemetry, 'd', [['compute', 'kernel', 'dispatch', 'stop']]);
-    const k = await backend.kernel('vector_add', VECTOR_ADD_WGSL);
-    const result = await backend.run(k, [backend.buffer(64), backend.buffer(64), backend.buffer(64), uniform(backend, [16])], [1]);
+    const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'stop']]);
+    const result = await new GpuSteps(gpu).vectorAdd(16);
     expect(result).to.not.have.property('gpuDuration');
     expect(seen[0].measurements).to.not.have.property('gpuDuration');
     expect(seen[0].measurements.duration).to.equal(result.duration);
@@ -251,19 +233,6 @@ describe('device options and bad input', function () {
     const device = gpu.device;
     expect(() => instrument(null as unknown as Telemetry, device)).to.throw(TypeError, /telemetry must be a Telemetry/);
     expect(() => instrument(telemetry, {} as GPUDevice)).to.throw(TypeError, /device must be a GPUDevice/);
-  });
-
-  it('ComputeBackend names the bad argument in a TypeError', async function () {
-    gpu = await deviceOrSkip(this, telemetry);
-    expect(() => new ComputeBackend({} as InstrumentedDevice)).to.throw(TypeError, /InstrumentedDevice/);
-    const backend = new ComputeBackend(gpu);
-    expect(() => backend.kernel('', VECTOR_ADD_WGSL)).to.throw(TypeError, /name must be a non-empty string/);
-    expect(() => backend.kernel('k', '')).to.throw(TypeError, /wgsl must be a non-empty string/);
-    expect(() => backend.upload('text' as unknown as Float32Array)).to.throw(TypeError, /TypedArray/);
-    const k = await backend.kernel('vector_add', VECTOR_ADD_WGSL);
-    expect(() => backend.run({} as Kernel, [], [1])).to.throw(TypeError, /kernel must come from backend.kernel/);
-    expect(() => backend.run(k, 'x' as unknown as GPUBuffer[], [1])).to.throw(TypeError, /bindings must be an array/);
-    expect(() => backend.run(k, [], [] as unknown as [number])).to.throw(TypeError, /workgroups must be/);
   });
 
   it('a deviceId that is not a non-empty string is a TypeError', async function () {

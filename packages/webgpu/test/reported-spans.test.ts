@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Telemetry, type SpanContextInfo, type SpanEndInfo } from '@rx-telemetry/core';
-import { ComputeBackend, VECTOR_ADD_WGSL, grid1d, uniform, type InstrumentedDevice } from '../src/index.js';
-import { deviceOrSkip, record, spanEvents } from './support.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
+import type { InstrumentedDevice } from '../src/index.js';
+import { GpuSteps, deviceOrSkip, spanEvents } from './support.js';
 
 const N = 4096;
 
@@ -10,7 +11,7 @@ const N = 4096;
 describe('spans reported to span-context hooks', function () {
   let telemetry: Telemetry;
   let gpu: InstrumentedDevice;
-  let backend: ComputeBackend;
+  let steps: GpuSteps;
   let starts: SpanContextInfo[];
   let ends: SpanEndInfo[];
   let wrapped: SpanContextInfo[];
@@ -22,14 +23,12 @@ describe('spans reported to span-context hooks', function () {
     wrapped = [];
     telemetry.bindSpanContext((span, fn) => (wrapped.push(span), fn()), { onStart: (s) => starts.push(s), onEnd: (e) => ends.push(e) });
     gpu = await deviceOrSkip(this, telemetry, { deviceId: 'hooked-gpu' });
-    backend = new ComputeBackend(gpu);
+    steps = new GpuSteps(gpu);
   });
   afterEach(() => gpu?.destroy());
 
   async function run(): Promise<void> {
-    const kernel = await backend.kernel('vector_add', VECTOR_ADD_WGSL);
-    const bufs = [backend.buffer(4 * N), backend.buffer(4 * N), backend.buffer(4 * N), uniform(backend, [N])];
-    await backend.run(kernel, bufs, grid1d(N / 256));
+    await steps.vectorAdd(N);
   }
 
   it('reports compile and dispatch spans with no event handler attached', async () => {
@@ -40,9 +39,9 @@ describe('spans reported to span-context hooks', function () {
   });
 
   it('reports the dispatch end with the stop event duration and category', async () => {
-    const seen = record(telemetry, 'd', spanEvents('compute.kernel.dispatch'));
+    const seen = recordEvents(telemetry, spanEvents('compute.kernel.dispatch'));
     await run();
-    const stop = seen.find((e) => e.name === 'compute.kernel.dispatch.stop')!;
+    const stop = seen.find((e) => e.event === 'compute.kernel.dispatch.stop')!;
     const end = ends.find((e) => e.spanId === stop.metadata.spanId)!;
     expect([end.duration, end.monotonicTime, end.failed, end.metadata?.category]).to.deep.equal([
       stop.measurements.duration,

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Telemetry } from '@rx-telemetry/core';
 import type { InstrumentedDevice } from '../src/index.js';
-import { deviceOrSkip, record, until } from './support.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
+import { deviceOrSkip, until } from './support.js';
 
 // Written against a plain GPUDevice, as any WebGPU program would be: it knows nothing of
 // rx-telemetry. Usage/map constants are the spec's numbers (Node has no GPUBufferUsage global).
@@ -46,14 +47,14 @@ describe('unmodified WebGPU code on an instrumented device', function () {
   it('computes the same result as without listeners', async function () {
     const input = Float32Array.from({ length: 300 }, (_, i) => i - 150);
     const quiet = await doubleOnGpu(gpu.device, input);
-    record(telemetry, 'all', [['compute', 'kernel', 'dispatch', 'stop']]);
+    recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'stop']]);
     const observed = await doubleOnGpu(gpu.device, input);
     expect(Array.from(observed)).to.deep.equal(Array.from(input, (x) => 2 * x));
     expect(Array.from(quiet)).to.deep.equal(Array.from(observed));
   });
 
   it('emits compile, dispatch, transfer and memory events for it', async function () {
-    const seen = record(telemetry, 'all', [
+    const seen = recordEvents(telemetry, [
       ['compute', 'kernel', 'compile', 'stop'],
       ['compute', 'kernel', 'dispatch', 'stop'],
       ['compute', 'memory', 'transfer', 'stop'],
@@ -61,19 +62,19 @@ describe('unmodified WebGPU code on an instrumented device', function () {
       ['compute', 'memory', 'free'],
     ]);
     await doubleOnGpu(gpu.device, new Float32Array(300));
-    await until(() => seen.filter((e) => e.name === 'compute.memory.transfer.stop').length === 3, 'three transfers');
-    await until(() => seen.some((e) => e.name === 'compute.kernel.compile.stop'), 'the compile stop');
-    const dispatch = seen.find((e) => e.name === 'compute.kernel.dispatch.stop')!;
+    await until(() => seen.filter((e) => e.event === 'compute.memory.transfer.stop').length === 3, 'three transfers');
+    await until(() => seen.some((e) => e.event === 'compute.kernel.compile.stop'), 'the compile stop');
+    const dispatch = seen.find((e) => e.event === 'compute.kernel.dispatch.stop')!;
     expect(dispatch.metadata).to.include({ kernel: 'double' });
     expect(dispatch.metadata.workgroups).to.deep.equal([5, 1, 1]);
-    const transfers = seen.filter((e) => e.name === 'compute.memory.transfer.stop').map((e) => [e.metadata.direction, e.measurements.bytes]);
+    const transfers = seen.filter((e) => e.event === 'compute.memory.transfer.stop').map((e) => [e.metadata.direction, e.measurements.bytes]);
     expect(transfers).to.have.deep.members([
       ['host_to_device', 1200],
       ['device_to_device', 1200],
       ['device_to_host', 1200],
     ]);
-    expect(seen.filter((e) => e.name === 'compute.memory.allocate')).to.have.length(2);
-    expect(seen.filter((e) => e.name === 'compute.memory.free')).to.have.length(2);
+    expect(seen.filter((e) => e.event === 'compute.memory.allocate')).to.have.length(2);
+    expect(seen.filter((e) => e.event === 'compute.memory.free')).to.have.length(2);
     expect(gpu.memory().liveBytes).to.equal(0);
   });
 });
