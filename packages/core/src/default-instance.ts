@@ -1,7 +1,9 @@
 import { Telemetry } from './telemetry.js';
+import { registerBus } from './wrong-bus.js';
 
 /** The process-wide default bus. The functions below are bound to it. */
 export const telemetry = new Telemetry();
+registerBus(telemetry, true);
 
 export const attach = telemetry.attach.bind(telemetry);
 export const attachMany = telemetry.attachMany.bind(telemetry);

@@ -17,6 +17,7 @@ import { SpanEventImpl } from './span-events.js';
 import { SpanHooks } from './span-hooks.js';
 import { NOOP_SCOPE, type SpanScope } from './span-scope.js';
 import { Streams } from './streams.js';
+import { checkWrongBus, probing, registerBus } from './wrong-bus.js';
 import type { TelemetryEvent } from './telemetry-event.js';
 
 /** Emitted when a handler, an `events()` consumer or a span-context hook throws (or rejects). */
@@ -54,6 +55,10 @@ export class Telemetry {
   #failureDepth = 0;
   #invalidNames = 0;
   #invalidReportedAt = -Infinity;
+
+  constructor() {
+    registerBus(this, false);
+  }
 
   // ---- handlers -------------------------------------------------------------------------
 
@@ -165,6 +170,7 @@ export class Telemetry {
     const reason = invalidNameReason(event);
     if (reason !== undefined) return this.#skipInvalid(event, reason);
     if (this.#streams.entries.length !== 0) this.#streams.deliverUnbound(event, measurements, metadata);
+    else if (probing) checkWrongBus(this, event);
   }
 
   #skipInvalid(event: unknown, reason = invalidNameReason(event) ?? 'invalid'): void {
@@ -300,7 +306,10 @@ export class Telemetry {
 
   // A prefix nobody attached to: streams and hooks may still want it; nothing is created.
   #unboundSpan(prefix: EventName): SpanEventImpl | undefined {
-    if (this.#streams.entries.length === 0 && this.#hooks.wrap === undefined) return undefined;
+    if (this.#streams.entries.length === 0 && this.#hooks.wrap === undefined) {
+      if (probing && Array.isArray(prefix)) checkWrongBus(this, [...prefix, 'stop']);
+      return undefined;
+    }
     const reason = invalidNameReason(prefix);
     if (reason !== undefined || prefix.length >= MAX_NAME_SEGMENTS) {
       this.#skipInvalid(prefix, reason ?? 'span prefix too long');
