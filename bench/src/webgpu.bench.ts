@@ -2,18 +2,8 @@
 // the same dispatch code on a plain device and on instrumented ones, interleaved in one
 // process; then matmul and HDC throughput for the record.
 import { Telemetry } from '@rx-telemetry/core';
-import {
-  ComputeBackend,
-  HDC_COSINE_WGSL,
-  MATMUL_WGSL,
-  VECTOR_ADD_WGSL,
-  grid1d,
-  instrument,
-  matmulWorkgroups,
-  requestAdapter,
-  type InstrumentedDevice,
-  type RunResult,
-} from '@rx-telemetry/webgpu';
+import { instrument, requestAdapter, type RunResult } from '@rx-telemetry/webgpu';
+import { ComputeBackend, HDC_COSINE_WGSL, MATMUL_WGSL, VECTOR_ADD_WGSL, grid1d, matmulWorkgroups } from '@rx-telemetry/webgpu-kernels';
 import { atMost, ratio, report, type BudgetCheck, type CaseResult, type SuiteResult } from './harness.js';
 
 const STORAGE = 0x80, COPY_DST = 0x08, UNIFORM = 0x40, COPY_SRC = 0x04, MAP_READ = 0x01, QUERY_RESOLVE = 0x200;

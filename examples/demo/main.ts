@@ -4,7 +4,8 @@
 import { counter, distribution, lastValue, sum, telemetry, withCorrelation } from '@rx-telemetry/core';
 import { Aggregator, type MetricsSnapshot } from '@rx-telemetry/hdr';
 import { PrometheusReporter } from '@rx-telemetry/prometheus';
-import { ComputeBackend, hdcCosine, matmul, requestInstrumentedDevice, sum as gpuSum, vectorAdd } from '@rx-telemetry/webgpu';
+import { requestInstrumentedDevice } from '@rx-telemetry/webgpu';
+import { ComputeBackend, hdcCosine, matmul, reduceSum as gpuSum, vectorAdd } from '@rx-telemetry/webgpu-kernels';
 import { bridgeSpans } from '@rx-telemetry/otel';
 import { attachLogger } from '@rx-telemetry/logger';
 import { Alerts, health, logHandler } from '@rx-telemetry/alerts';
