@@ -1,6 +1,6 @@
 import type { Context } from 'mocha';
 import type { EventName, Telemetry } from '@rx-telemetry/core';
-import { BufferUsage, NoAdapterError, requestInstrumentedDevice, type DeviceOptions, type InstrumentedDevice, type RunResult, type Work } from '../src/index.js';
+import { BufferUsage, NoAdapterError, requestAdapter, requestInstrumentedDevice, type DeviceOptions, type InstrumentedDevice, type RunResult, type Work } from '../src/index.js';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 
@@ -9,8 +9,17 @@ const CI = process.env.CI === 'true' || process.env.CI === '1';
  * missing adapter is a failure: the set-up must have provided lavapipe or OpenGL ES.
  */
 export async function deviceOrSkip(ctx: Context, telemetry: Telemetry, options?: DeviceOptions): Promise<InstrumentedDevice> {
+  return orSkip(ctx, () => requestInstrumentedDevice(telemetry, options));
+}
+
+/** The adapter requestAdapter() finds (for a plain device), or a skipped test as in deviceOrSkip. */
+export async function adapterOrSkip(ctx: Context): Promise<GPUAdapter> {
+  return (await orSkip(ctx, () => requestAdapter())).adapter;
+}
+
+async function orSkip<T>(ctx: Context, get: () => Promise<T>): Promise<T> {
   try {
-    return await requestInstrumentedDevice(telemetry, options);
+    return await get();
   } catch (error) {
     if (error instanceof NoAdapterError && !CI) {
       console.warn(`      skipped: ${error.message}`);
