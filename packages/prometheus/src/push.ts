@@ -1,3 +1,5 @@
+import { checkUrl, httpTarget, HttpRequestError, request, type HttpTarget } from '@rx-telemetry/http-client';
+
 export interface PushOptions {
   /** The Pushgateway, e.g. 'http://127.0.0.1:9091'; `http://user:pass@host:9091` sends Basic auth. */
   readonly url: string;
@@ -8,10 +10,7 @@ export interface PushOptions {
 }
 
 /** A checked push: where to PUT, the URL as shown in events and errors, and the auth header. */
-export interface PushTarget {
-  readonly url: string;
-  readonly shown: string;
-  readonly authorization: string | undefined;
+export interface PushTarget extends HttpTarget {
   readonly timeoutMs: number;
 }
 
@@ -30,7 +29,7 @@ function segment(name: string, value: string): string {
 export function pushUrl(options: PushOptions): string {
   if (options === null || typeof options !== 'object') throw new TypeError('push: options must be an object');
   const { url, job, grouping = {} } = options;
-  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new TypeError(`push: url must be an http(s) URL, got ${String(url).replace(/\/\/[^/@]*@/, '//***@')}`);
+  checkUrl(url, 'push');
   if (typeof job !== 'string' || job.length === 0) throw new TypeError('push: job must be a non-empty string');
   let path = `/metrics/${segment('job', job)}`;
   for (const [k, v] of Object.entries(grouping)) {
@@ -42,8 +41,8 @@ export function pushUrl(options: PushOptions): string {
 }
 
 /**
- * Validates push options and takes credentials out of the URL (fetch refuses URLs carrying
- * them): they travel as a Basic Authorization header, and the URL shown anywhere has none.
+ * Validates push options and takes credentials out of the URL (`httpTarget`): they travel as a
+ * Basic Authorization header, and the URL shown anywhere has none.
  */
 export function pushTarget(options: PushOptions): PushTarget {
   const full = pushUrl(options);
@@ -51,37 +50,21 @@ export function pushTarget(options: PushOptions): PushTarget {
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new TypeError(`push: timeoutMs must be a finite number > 0, got ${String(timeoutMs)}`);
   }
-  let parsed: URL;
-  try {
-    parsed = new URL(full);
-  } catch {
-    throw new TypeError('push: url is not a valid URL');
-  }
-  let authorization: string | undefined;
-  if (parsed.username !== '' || parsed.password !== '') {
-    const user = decodeURIComponent(parsed.username);
-    const pass = decodeURIComponent(parsed.password);
-    authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-    parsed.username = '';
-    parsed.password = '';
-  }
-  const url = parsed.toString();
-  return { url, shown: url, authorization, timeoutMs };
+  return { ...httpTarget(full, 'push', { showPath: true }), timeoutMs };
 }
 
-/** PUTs the text exposition (replacing the group); rejects with the gateway's answer on non-2xx. */
+/**
+ * PUTs the text exposition (replacing the group); rejects with the gateway's answer on non-2xx.
+ * The answer's body is read as a bounded prefix (`BODY_PREFIX_BYTES` of @rx-telemetry/http-client).
+ */
 export async function pushText(body: string, options: PushOptions | PushTarget): Promise<void> {
   const target = 'shown' in options ? options : pushTarget(options);
-  const headers: Record<string, string> = { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' };
-  if (target.authorization !== undefined) headers.Authorization = target.authorization;
-  let res: Response;
+  const headers = { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' };
   try {
-    res = await fetch(target.url, { method: 'PUT', headers, body, signal: AbortSignal.timeout(target.timeoutMs) });
+    await request(target, { method: 'PUT', headers, body, timeoutMs: target.timeoutMs });
   } catch (error) {
-    const e = error as Error & { cause?: { code?: string } };
-    const why = e.name === 'TimeoutError' ? `timed out after ${target.timeoutMs} ms` : `${e.message}${e.cause?.code !== undefined ? ` (${e.cause.code})` : ''}`;
+    if (!(error instanceof HttpRequestError)) throw error;
+    const why = error.status !== undefined ? `${error.status} ${error.body.trim()}` : error.reason;
     throw new Error(`push to ${target.shown} failed: ${why}`);
   }
-  const text = await res.text();
-  if (!res.ok) throw new Error(`push to ${target.shown} failed: ${res.status} ${text.trim()}`);
 }
