@@ -41,7 +41,7 @@ export async function run(): Promise<SuiteResult> {
     { name: 'StatsdReporter per event, datadog', loop: (n) => { for (let i = 0; i < n; i++) hDatadog.emit({ duration: 1_000_000 + i }, metadata); } },
   ], { batches: 31 });
 
-  await Promise.all([standard.close(), datadog.close(), new Promise((r) => rawStandard.close(r)), new Promise((r) => rawDatadog.close(r))]);
+  await Promise.all([standard.stop(), datadog.stop(), new Promise((r) => rawStandard.close(r)), new Promise((r) => rawDatadog.close(r))]);
   sink.close();
   const r = (name: string): CaseResult => find(results, name);
   return report('statsd', results, ['hot-shots timing(), standard', 'hot-shots distribution() with tags, datadog'], [

@@ -1,4 +1,4 @@
-import type { MetricDefinition } from '@rx-telemetry/core';
+import { isMetricDefinition, type MetricDefinition } from '@rx-telemetry/core';
 import { FORMATTERS, type Formatter } from './formatter.js';
 
 /** Options of `new StatsdReporter(telemetry, options)`. */
@@ -23,6 +23,12 @@ export interface StatsdReporterOptions {
   readonly maxBufferSize?: number;
   /** The longest a batched line waits, in ms. Default 1000. */
   readonly bufferFlushInterval?: number;
+  /**
+   * TCP only: the most characters (bytes, for ASCII names and tags) held for a server that does not
+   * read fast enough (or at all); a packet past it is dropped and its lines are counted
+   * (`reporter.dropped`, `['telemetry','statsd','dropped']`). Default 1 MiB.
+   */
+  readonly maxQueueBytes?: number;
   /** Receives every error (socket errors, failed sends); errors are counted whether or not it is given. */
   readonly onError?: (error: Error) => void;
 }
@@ -46,10 +52,11 @@ export interface ResolvedOptions {
   readonly sampleRate: number;
   readonly maxBufferSize: number;
   readonly bufferFlushInterval: number;
+  readonly maxQueueBytes: number;
   readonly onError: ((error: Error) => void) | undefined;
 }
 
-const METRIC_TYPES = new Set(['counter', 'sum', 'lastValue', 'summary', 'distribution']);
+const DEFAULT_MAX_QUEUE_BYTES = 1024 * 1024;
 
 function fail(problem: string): never {
   throw new TypeError(`StatsdReporter: ${problem}`);
@@ -67,11 +74,14 @@ export function isSampleRate(value: unknown): value is number {
 export function resolveOptions(options: StatsdReporterOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') fail('options must be an object with a metrics array');
   const { metrics } = options;
-  if (!Array.isArray(metrics)) fail('options.metrics must be an array of metric definitions');
+  if (!Array.isArray(metrics) || metrics.length === 0) fail('options.metrics must be an array of at least one metric definition');
+  const names = new Set<string>();
   for (const [i, m] of metrics.entries()) {
-    if (m === null || typeof m !== 'object' || !METRIC_TYPES.has((m as MetricDefinition).type) || typeof m.extract !== 'function') {
+    if (!isMetricDefinition(m)) {
       fail(`options.metrics[${i}] is not a metric definition (use counter(), sum(), lastValue(), summary() or distribution())`);
     }
+    if (names.has(m.name)) fail(`metric ${show(m.name)} is defined twice`);
+    names.add(m.name);
     const ro = m.reporterOptions as StatsdMetricOptions;
     if (ro.sampleRate !== undefined && !isSampleRate(ro.sampleRate)) {
       fail(`metric ${show(m.name)}: reporterOptions.sampleRate must be a number in (0, 1], got ${show(ro.sampleRate)}`);
@@ -104,7 +114,9 @@ export function resolveOptions(options: StatsdReporterOptions): ResolvedOptions 
   if (!Number.isInteger(bufferFlushInterval) || bufferFlushInterval < 1) {
     fail(`options.bufferFlushInterval must be a positive integer (ms), got ${show(bufferFlushInterval)}`);
   }
+  const maxQueueBytes = options.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES;
+  if (!Number.isInteger(maxQueueBytes) || maxQueueBytes < 1) fail(`options.maxQueueBytes must be a positive integer, got ${show(maxQueueBytes)}`);
   const onError = options.onError;
   if (onError !== undefined && typeof onError !== 'function') fail('options.onError must be a function');
-  return { metrics, host, port, protocol, prefix, globalTags, formatter, sampleRate, maxBufferSize, bufferFlushInterval, onError };
+  return { metrics, host, port, protocol, prefix, globalTags, formatter, sampleRate, maxBufferSize, bufferFlushInterval, maxQueueBytes, onError };
 }

@@ -8,21 +8,18 @@ import { TagCache } from './tag-cache.js';
 /** Sends one value with hot-shots; `tags` is undefined for the standard formatter. */
 export type Send = (client: StatsD, name: string, value: number, rate: number, tags: string[] | undefined) => void;
 
-/** A metric definition resolved once for one reporter: name, tag prefixes, rate and send function. */
-export interface CompiledMetric {
-  readonly definition: MetricDefinition;
+/**
+ * How one metric goes on the StatsD wire, resolved once per reporter: name, tag prefixes, rate,
+ * send function, and caches of what tag values become. Values, tag values and skip rules come
+ * from core's MetricReader; this holds only what is StatsD's own.
+ */
+export interface StatsdMetric {
   /** The sanitised name (without the reporter prefix, which hot-shots adds). */
   readonly base: string;
   /** `key:` per tag (DogStatsD/Telegraf; hot-shots turns `:` into `=` for Telegraf). */
   readonly tagPrefixes: readonly string[];
   readonly rate: number;
   readonly send: Send;
-  /**
-   * Set when the unit conversion shrinks values by a power of ten (ns → ms: 1e6) and the
-   * measurement is a key: dividing gives the nearest double (1000123 / 1e6 = 1.000123) where
-   * multiplying by 1e-6 gives 1.0001229999999999, ten more bytes per line on the wire.
-   */
-  readonly divisor: number | undefined;
   /** Tag values → standard name, or → DogStatsD/Telegraf tag list. */
   readonly names: TagCache<string>;
   readonly tagLists: TagCache<string[]>;
@@ -61,15 +58,12 @@ function sendFor(definition: MetricDefinition, formatter: Formatter): Send {
   }
 }
 
-export function compile(definition: MetricDefinition, formatter: Formatter, defaultRate: number): CompiledMetric {
-  const rate = (definition.reporterOptions as StatsdMetricOptions).sampleRate ?? defaultRate;
+export function statsdMetric(definition: MetricDefinition, formatter: Formatter, defaultRate: number): StatsdMetric {
   return {
-    definition,
     base: sanitizeName(definition.name),
     tagPrefixes: definition.tags.map((t) => `${sanitizeName(t)}:`),
-    rate,
+    rate: (definition.reporterOptions as StatsdMetricOptions).sampleRate ?? defaultRate,
     send: sendFor(definition, formatter),
-    divisor: divisorOf(definition),
     names: new TagCache<string>(),
     tagLists: new TagCache<string[]>(),
   };
@@ -80,9 +74,4 @@ export function globalSuffix(globalTags: Readonly<Record<string, string>>): stri
   let s = '';
   for (const v of Object.values(globalTags)) s += `.${sanitizeSegment(v)}`;
   return s;
-}
-
-function divisorOf(definition: MetricDefinition): number | undefined {
-  if (definition.type === 'counter' || definition.measurement === undefined || definition.scale >= 1) return undefined;
-  return definition.divisor === 0 ? undefined : definition.divisor;
 }

@@ -1,14 +1,21 @@
-import type { EventName, Measurements, Metadata, Telemetry } from '@rx-telemetry/core';
+import type { Writable } from 'node:stream';
+import { attachMetrics, type EventName, type Measurements, type Metadata, type MetricReader, type MetricsAttachment, type Telemetry } from '@rx-telemetry/core';
 import StatsDClient, { type StatsD } from 'hot-shots';
-import { compile, globalSuffix, type CompiledMetric } from './compiled-metric.js';
+import { DropReport } from './drop-report.js';
 import { resolveOptions, type ResolvedOptions, type StatsdReporterOptions } from './options.js';
 import { sanitizeName, sanitizeSegment, sanitizeTagValue } from './sanitize.js';
+import { STATSD_DROPPED_EVENT } from './statsd-dropped-event.js';
 import { STATSD_ERROR_EVENT } from './statsd-error-event.js';
+import { globalSuffix, statsdMetric, type StatsdMetric } from './statsd-metric.js';
+import { CLOSE_GRACE_MS, TcpLink } from './tcp-link.js';
+import { RecentTimes } from './recent-times.js';
 
 let reporterSeq = 0;
-// hot-shots itself waits up to 11 x 50 ms for in-flight sends before closing.
-const CLOSE_TIMEOUT_MS = 1500;
-const RECONNECT_INTERVAL_MS = 1000;
+// hot-shots waits up to 11 x 50 ms for in-flight sends before closing; a TCP link then lets its
+// queue reach the kernel for up to CLOSE_GRACE_MS.
+const CLOSE_TIMEOUT_MS = 1500 + CLOSE_GRACE_MS;
+/** How far back the health check looks for errors and drops. */
+const HEALTH_WINDOW_MS = 60_000;
 
 /**
  * Reports metric definitions to a StatsD server through hot-shots, the way Elixir's
@@ -26,27 +33,29 @@ const RECONNECT_INTERVAL_MS = 1000;
  *   onError: (err) => console.warn('statsd:', err.message),
  * });
  * // ... later; telemetry.shutdown() does the same
- * await reporter.close();
+ * await reporter.stop();
  * ```
  */
 export class StatsdReporter {
-  /** The handler id prefix of this reporter (also the `reporter` metadata of its error events). */
+  /** This reporter's name: its handler id prefix, its part and health check name on the bus, the `reporter` metadata of its events. */
   readonly id: string;
   readonly #telemetry: Telemetry;
   readonly #options: ResolvedOptions;
-  #client: StatsD;
-  #tagged: string[] = [];
-  #connectedAt = Date.now();
-  readonly #handlerIds: string[] = [];
-  readonly #unregister: () => void;
+  readonly #client: StatsD;
+  readonly #tagged: string[];
   readonly #standard: boolean;
   readonly #suffix: string;
+  readonly #drops: DropReport;
+  readonly #attachment: MetricsAttachment;
+  readonly #removeHealthCheck: () => void;
+  readonly #stop: () => Promise<void>;
+  readonly #recentErrors = new RecentTimes(HEALTH_WINDOW_MS);
+  readonly #recentDrops = new RecentTimes(HEALTH_WINDOW_MS);
   #errors = 0;
   #reporting = false;
-  #closing: Promise<void> | undefined;
 
   constructor(telemetry: Telemetry, options: StatsdReporterOptions) {
-    if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.attach !== 'function') {
+    if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.manage !== 'function') {
       throw new TypeError('StatsdReporter: the first argument must be a Telemetry instance');
     }
     this.#telemetry = telemetry;
@@ -56,22 +65,16 @@ export class StatsdReporter {
     this.#standard = o.formatter === 'standard';
     this.#suffix = this.#standard ? globalSuffix(o.globalTags) : '';
     this.#tagged = Object.entries(o.globalTags).map(([k, v]) => `${sanitizeName(k)}:${sanitizeTagValue(v)}`);
+    this.#drops = new DropReport((count, total) => this.#emitSafely(STATSD_DROPPED_EVENT, { count, total }, { reporter: this.id }));
     this.#client = this.#connect();
-
-    const byEvent = new Map<string, { event: EventName; metrics: CompiledMetric[] }>();
-    for (const definition of o.metrics) {
-      const key = definition.eventName.join('\u0000');
-      let group = byEvent.get(key);
-      if (group === undefined) byEvent.set(key, (group = { event: definition.eventName, metrics: [] }));
-      group.metrics.push(compile(definition, o.formatter, o.sampleRate));
+    try {
+      this.#attachment = attachMetrics(telemetry, this.id, o.metrics, (reader) => this.#recorder(reader));
+    } catch (error) {
+      this.#client.close(() => undefined);
+      throw error;
     }
-    let n = 0;
-    for (const { event, metrics } of byEvent.values()) {
-      const id = `${this.id}:${n++}`;
-      telemetry.attach(id, event, this.#handle, metrics, { onFailure: 'keep' });
-      this.#handlerIds.push(id);
-    }
-    this.#unregister = telemetry.onShutdown(() => this.close());
+    this.#removeHealthCheck = telemetry.addHealthCheck(this.id, () => this.#health());
+    this.#stop = telemetry.manage(this.id, () => this.#close());
   }
 
   /** Errors met so far (each also went to `onError` and out as a `['telemetry','statsd','error']` event). */
@@ -80,16 +83,27 @@ export class StatsdReporter {
   }
 
   /**
-   * Detaches from the bus, sends what is buffered and closes the socket. Idempotent; registered
-   * with `telemetry.onShutdown`. Never rejects: close errors go to `onError` like any other.
+   * Lines dropped so far (TCP: past `maxQueueBytes`, while the connection was down, or still queued
+   * when `stop()` gave up on them); they also went out as `['telemetry','statsd','dropped']` events.
    */
-  close(): Promise<void> {
-    if (this.#closing !== undefined) return this.#closing;
-    for (const id of this.#handlerIds) this.#telemetry.detach(id);
-    this.#unregister();
-    this.#closing = new Promise<void>((resolve) => {
-      // hot-shots never calls back when its TCP socket was already destroyed by a dead peer
-      // (it waits for a 'close' event that has fired before): bound the wait.
+  get dropped(): number {
+    return this.#drops.total;
+  }
+
+  /**
+   * Detaches from the bus and removes its health check, sends what is buffered (the final packet)
+   * and closes the socket, then reports what was dropped. Idempotent: every call returns the same
+   * promise. `telemetry.shutdown()` calls it. Never rejects: close errors go to `onError` like any other.
+   */
+  stop(): Promise<void> {
+    return this.#stop();
+  }
+
+  #close(): Promise<void> {
+    this.#attachment.detach();
+    this.#removeHealthCheck();
+    return new Promise<void>((resolve) => {
+      // hot-shots never calls back when a socket it waits on was already gone: bound the wait.
       const timer = setTimeout(() => {
         this.#fail(new Error(`StatsdReporter: the socket did not confirm its close within ${CLOSE_TIMEOUT_MS} ms`));
         resolve();
@@ -104,17 +118,30 @@ export class StatsdReporter {
       } catch (error) {
         done(error instanceof Error ? error : new Error(String(error)));
       }
-    });
-    return this.#closing;
+    }).then(() => this.#drops.flush());
+  }
+
+  #health(): { status: 'healthy' | 'degraded'; detail: string; value: number } {
+    const errors = this.#recentErrors.count();
+    const drops = this.#recentDrops.count();
+    if (errors === 0 && drops === 0) return { status: 'healthy', detail: 'no StatsD send errors or dropped lines in the last minute', value: 0 };
+    return { status: 'degraded', detail: `${errors} StatsD error(s) and ${drops} drop(s) of lines in the last minute`, value: errors + drops };
   }
 
   #connect(): StatsD {
     const o = this.#options;
+    const tcp = o.protocol === 'tcp';
+    const onDrop = (lines: number): void => {
+      this.#recentDrops.add();
+      this.#drops.add(lines);
+    };
     return new StatsDClient({
-      host: o.protocol === 'uds' ? undefined : o.host,
+      host: o.protocol === 'udp' ? o.host : undefined,
       path: o.protocol === 'uds' ? o.host : undefined,
-      port: o.port,
-      protocol: o.protocol,
+      port: tcp ? undefined : o.port,
+      // hot-shots' own TCP transport holds whatever a server does not read, without a bound.
+      protocol: tcp ? 'stream' : o.protocol,
+      stream: tcp ? (new TcpLink(o.host, o.port, o.maxQueueBytes, onDrop) as unknown as Writable) : undefined,
       prefix: o.prefix === undefined ? undefined : sanitizeName(o.prefix),
       globalTags: this.#standard ? undefined : this.#tagged,
       telegraf: o.formatter === 'telegraf',
@@ -130,53 +157,27 @@ export class StatsdReporter {
     });
   }
 
-  // hot-shots replaces a failed TCP socket only on ECONNREFUSED/ECONNRESET/EPIPE, and at most once
-  // a second counted from the socket's creation: when the replacement also fails at once, it
-  // stays destroyed for good. Make a new client then (at most once a second), so a restarted
-  // server gets metrics again.
-  #reconnect(error: Error): void {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_SOCKET_DESTROYED' || this.#closing !== undefined) return;
-    const now = Date.now();
-    if (now - this.#connectedAt < RECONNECT_INTERVAL_MS) return;
-    this.#connectedAt = now;
-    const old = this.#client;
-    this.#client = this.#connect();
-    try {
-      old.close(() => undefined);
-    } catch {
-      // The old socket is already gone; nothing is left to close.
-    }
-  }
-
-  // An arrow property: one function for every attach, no per-call binding.
-  readonly #handle = (_event: EventName, measurements: Measurements, metadata: Metadata, metrics: CompiledMetric[]): void => {
-    for (let i = 0; i < metrics.length; i++) {
+  #recorder(reader: MetricReader): (measurements: Measurements, metadata: Metadata) => void {
+    const metric = statsdMetric(reader.definition, this.#options.formatter, this.#options.sampleRate);
+    return (measurements, metadata) => {
       try {
-        this.#report(metrics[i], measurements, metadata);
+        this.#report(metric, reader, measurements, metadata);
       } catch (error) {
         this.#fail(error);
       }
-    }
-  };
+    };
+  }
 
-  #report(metric: CompiledMetric, measurements: Measurements, metadata: Metadata): void {
-    const definition = metric.definition;
-    if (!definition.accepts(measurements, metadata)) return;
-    let value: number | undefined;
-    if (metric.divisor === undefined) {
-      value = definition.valueOf(measurements, metadata);
-      if (value === undefined) return;
-    } else {
-      const raw = measurements[definition.measurement as string];
-      if (typeof raw !== 'number' || !Number.isFinite(raw)) return;
-      value = raw / metric.divisor;
-    }
+  #report(metric: StatsdMetric, reader: MetricReader, measurements: Measurements, metadata: Metadata): void {
+    if (!reader.accepts(measurements, metadata)) return;
+    const value = reader.value(measurements, metadata);
+    if (value === undefined) return;
     const prefixes = metric.tagPrefixes;
     if (prefixes.length === 0) {
       metric.send(this.#client, this.#standard ? metric.base + this.#suffix : metric.base, value, metric.rate, undefined);
       return;
     }
-    const values = definition.tagValuesOf(metadata);
+    const values = reader.tagValues(metadata);
     if (values === undefined) return;
     if (this.#standard) {
       let name = metric.names.get(values);
@@ -201,7 +202,7 @@ export class StatsdReporter {
   #fail(cause: unknown): void {
     const error = cause instanceof Error ? cause : new Error(String(cause));
     this.#errors++;
-    if (this.#options.protocol === 'tcp') this.#reconnect(error);
+    this.#recentErrors.add();
     const onError = this.#options.onError;
     if (onError !== undefined) {
       try {
@@ -210,11 +211,15 @@ export class StatsdReporter {
         // A throwing onError must not reach the emitter or the socket's event loop.
       }
     }
-    // A metric defined on the error event itself could fail again: report one level deep only.
+    this.#emitSafely(STATSD_ERROR_EVENT, { count: 1 }, { error, reporter: this.id });
+  }
+
+  #emitSafely(event: EventName, measurements: Measurements, metadata: Metadata): void {
+    // A metric defined on these events could fail again: report one level deep only.
     if (this.#reporting) return;
     this.#reporting = true;
     try {
-      this.#telemetry.emit(STATSD_ERROR_EVENT, { count: 1 }, { error, reporter: this.id });
+      this.#telemetry.emit(event, measurements, metadata);
     } catch {
       // emit never throws because of a handler; this guards a broken Telemetry only.
     } finally {

@@ -58,11 +58,11 @@ describe('StatsdReporter when the server fails', function () {
           expect(errors.length).to.be.greaterThan(0);
           expect(reporter.errors).to.equal(errors.length);
         }
-        await reporter.close();
+        await reporter.stop();
         expect(uncaught.errors).to.deep.equal([]);
       } finally {
         uncaught.stop();
-        await reporter.close();
+        await reporter.stop();
         await statsd.stop();
       }
     });
@@ -96,7 +96,7 @@ describe('StatsdReporter when the server fails', function () {
       expect(counted).to.be.a('number').and.greaterThan(0);
       expect(reporter.errors).to.be.greaterThan(0);
     } finally {
-      await reporter.close();
+      await reporter.stop();
       await second?.stop();
       await first.stop();
     }
@@ -120,7 +120,7 @@ describe('StatsdReporter when the server fails', function () {
       expect(() => bus.emit(['down', 'job', 'done'], {})).to.not.throw();
       await tick();
     }
-    await reporter.close();
+    await reporter.stop();
     expect(reporter.errors).to.be.greaterThan(0);
     expect(events).to.have.length(reporter.errors);
     expect(events[0]).to.deep.equal({ m: { count: 1 }, error: true });
@@ -131,17 +131,17 @@ describe('StatsdReporter when the server fails', function () {
     const errors: string[] = [];
     const reporter = new StatsdReporter(bus, { metrics: [counter('uds.x.count', { eventName: ['uds'] })], protocol: 'uds', host: '/nonexistent/statsd.sock', onError: (e) => errors.push(e.message) });
     expect(() => bus.emit(['uds'], {})).to.not.throw();
-    await reporter.close();
+    await reporter.stop();
     expect(errors.some((m) => m.includes('unix_dgram'))).to.equal(true);
     expect(reporter.errors).to.equal(errors.length);
   });
 
-  it('close() is idempotent and detaches every handler', async () => {
+  it('stop() is idempotent and detaches every handler', async () => {
     const bus = new Telemetry();
     const reporter = new StatsdReporter(bus, { metrics: [counter('idem.a.count'), counter('idem.b.count')], port: await freePort() });
     expect(bus.listHandlers().length).to.equal(2);
-    const first = reporter.close();
-    expect(reporter.close()).to.equal(first);
+    const first = reporter.stop();
+    expect(reporter.stop()).to.equal(first);
     await first;
     expect(bus.listHandlers()).to.deep.equal([]);
   });

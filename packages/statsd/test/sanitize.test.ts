@@ -39,7 +39,7 @@ describe('sanitising', () => {
               maxBufferSize: 0,
             });
             bus.emit(['fuzz', 'event'], {}, { tag: tagValue });
-            await reporter.close();
+            await reporter.stop();
             sent++;
             const lines = await capture.waitForLines(sent);
             expect(lines).to.have.length(sent);

@@ -26,7 +26,7 @@ async function report(statsd: StatsdPeer, formatter: Formatter, prefix: string, 
   for (const o of ORDERS) {
     bus.emit(['shop', 'order', 'stop'], { items: o.items, queue: o.queue, duration: o.duration, bytes: o.bytes }, { region: o.region });
   }
-  await reporter.close();
+  await reporter.stop();
 }
 
 describe('StatsdReporter against Etsy StatsD', function () {
@@ -83,7 +83,7 @@ describe('StatsdReporter against Etsy StatsD', function () {
     const bus = new Telemetry();
     const reporter = new StatsdReporter(bus, { metrics: [lastValue('neg.temp.celsius')], port: statsd.port });
     for (const celsius of [4, -3, -8]) bus.emit(['neg', 'temp'], { celsius });
-    await reporter.close();
+    await reporter.stop();
     const gauges = await statsd.waitFor(() => statsd.gauges(), (g) => g['neg.temp.celsius'] === -8);
     expect(gauges['neg.temp.celsius']).to.equal(-8);
   });
@@ -92,7 +92,7 @@ describe('StatsdReporter against Etsy StatsD', function () {
     const bus = new Telemetry();
     const reporter = new StatsdReporter(bus, { metrics: [sum('rel.pool.size.delta', { reporterOptions: { reportAs: 'gauge' } })], port: statsd.port });
     for (const delta of [5, 3, -2]) bus.emit(['rel', 'pool', 'size'], { delta });
-    await reporter.close();
+    await reporter.stop();
     const gauges = await statsd.waitFor(() => statsd.gauges(), (g) => g['rel.pool.size.delta'] === 6);
     expect(gauges['rel.pool.size.delta']).to.equal(6);
   });
@@ -105,7 +105,7 @@ describe('StatsdReporter against Etsy StatsD', function () {
       globalTags: { env: 'prod', host: 'web.1' },
     });
     bus.emit(['gt', 'job', 'done'], {}, { queue: 'mail' });
-    await reporter.close();
+    await reporter.stop();
     const counters = await statsd.waitFor(() => statsd.counters(), (c) => c['gt.job.done.count.mail.prod.web_1'] !== undefined);
     expect(counters['gt.job.done.count.mail.prod.web_1']).to.equal(1);
   });
@@ -115,24 +115,24 @@ describe('StatsdReporter against Etsy StatsD', function () {
     const reporter = new StatsdReporter(bus, { metrics: [counter('miss.job.done.count', { tags: ['queue'] }), counter('miss.job.done.all')], port: statsd.port });
     bus.emit(['miss', 'job', 'done'], {}, {});
     bus.emit(['miss', 'job', 'done'], {}, { queue: 'a' });
-    await reporter.close();
+    await reporter.stop();
     const counters = await statsd.waitFor(() => statsd.counters(), (c) => c['miss.job.done.all'] === 2);
     expect(counters['miss.job.done.all']).to.equal(2);
     expect(counters['miss.job.done.count.a']).to.equal(1);
     expect(Object.keys(counters).filter((k) => k.startsWith('miss.job.done.count'))).to.deep.equal(['miss.job.done.count.a']);
   });
 
-  it('holds batched lines until close() flushes them', async () => {
+  it('holds batched lines until stop() flushes them', async () => {
     const bus = new Telemetry();
     const reporter = new StatsdReporter(bus, { metrics: [counter('held.job.done.count')], port: statsd.port, bufferFlushInterval: 600_000 });
     for (let i = 0; i < 5; i++) bus.emit(['held', 'job', 'done'], {});
     // A marker sent through another socket arrives after anything already sent by the reporter.
     const marker = new StatsdReporter(bus, { metrics: [counter('held.marker.count', { eventName: ['held', 'marker'] })], port: statsd.port, maxBufferSize: 0 });
     bus.emit(['held', 'marker'], {});
-    await marker.close();
+    await marker.stop();
     const before = await statsd.waitFor(() => statsd.counters(), (c) => c['held.marker.count'] === 1);
     expect(before['held.job.done.count']).to.equal(undefined);
-    await reporter.close();
+    await reporter.stop();
     const after = await statsd.waitFor(() => statsd.counters(), (c) => c['held.job.done.count'] === 5);
     expect(after['held.job.done.count']).to.equal(5);
   });

@@ -23,7 +23,7 @@ describe('StatsdReporter on the wire', () => {
     });
     const n = 4000;
     for (let i = 0; i < n; i++) bus.emit(['smp', 'req', 'stop'], { duration: 1 });
-    await reporter.close();
+    await reporter.stop();
     const counted = (await statsd.waitFor(() => statsd.counters(), (c) => c['smp.req.stop.count'] !== undefined))['smp.req.stop.count'];
     const lines = await proxy.waitForLines(1);
     await proxy.close();
@@ -45,7 +45,7 @@ describe('StatsdReporter on the wire', () => {
       sampleRate: 0.5,
     });
     for (let i = 0; i < 200; i++) bus.emit(['ovr'], {});
-    await reporter.close();
+    await reporter.stop();
     const lines = await capture.waitForLines(201);
     await capture.close();
     expect(lines.filter((l) => l === 'ovr.b.count:1|c')).to.have.length(200);
@@ -65,7 +65,7 @@ describe('StatsdReporter on the wire', () => {
       maxBufferSize: 0,
     });
     bus.emit(['dog', 'q', 'stop'], { duration: 12, rows: 3, depth: -2 }, { db: 'main' });
-    await reporter.close();
+    await reporter.stop();
     const lines = await capture.waitForLines(3);
     await capture.close();
     expect(lines).to.have.members(['dog.q.stop.duration:12|h|#env:test,db:main', 'dog.q.stop.rows:3|d|#env:test,db:main', 'dog.q.stop.depth:-2|g|#env:test']);
@@ -77,7 +77,7 @@ describe('StatsdReporter on the wire', () => {
     const reporter = new StatsdReporter(bus, { metrics: [counter('pkt.job.done.count', { tags: ['worker'] })], port: capture.port, maxBufferSize: 200 });
     const n = 500;
     for (let i = 0; i < n; i++) bus.emit(['pkt', 'job', 'done'], {}, { worker: `w${i}` });
-    await reporter.close();
+    await reporter.stop();
     const lines = await capture.waitForLines(n);
     await capture.close();
     expect(capture.datagrams.length).to.be.greaterThan(1);
@@ -91,7 +91,7 @@ describe('StatsdReporter on the wire', () => {
     const reporter = new StatsdReporter(bus, { metrics: [counter('one.x.count', { eventName: ['one'] })], port: capture.port, maxBufferSize: 0 });
     for (let i = 0; i < 20; i++) bus.emit(['one'], {});
     await capture.waitForLines(20);
-    await reporter.close();
+    await reporter.stop();
     await capture.close();
     expect(capture.datagrams.map((d) => d.toString())).to.deep.equal(Array(20).fill('one.x.count:1|c'));
   });
@@ -107,7 +107,7 @@ describe('StatsdReporter on the wire', () => {
     const durations = [1_000_123, 7, 2_500_000_001];
     for (const duration of durations) bus.emit(['unit', 'q', 'stop'], { duration });
     const lines = await capture.waitForLines(3);
-    await reporter.close();
+    await reporter.stop();
     await capture.close();
     expect(lines).to.deep.equal(durations.map((d) => `unit.q.stop.duration:${d / 1e6}|ms`));
     expect(lines[0]).to.equal('unit.q.stop.duration:1.000123|ms');
