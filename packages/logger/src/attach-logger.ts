@@ -2,39 +2,62 @@ import { openSync } from 'node:fs';
 import { currentSpanId, matches, type EventName, type Telemetry, type TelemetryEvent } from '@rx-telemetry/core';
 import { pino, type Level, type Logger } from 'pino';
 import { BoundedBuffer } from './bounded-buffer.js';
-import type { LineWriter } from './line-writer.js';
+import type { LineWriter, WriterReports } from './line-writer.js';
 import { defaultLevel } from './default-level.js';
 import { exceptionLine, HAS_ERROR, scan, SENSITIVE, withSerializedErrors, type LogLine } from './log-line.js';
 import { LOGGER_DROPPED_EVENT } from './logger-dropped-event.js';
+import { LOGGER_WRITE_FAILED_EVENT } from './logger-write-failed-event.js';
 import { NameCache } from './name-cache.js';
 import { SonicWriter } from './sonic-writer.js';
 import { DEFAULT_BUFFER_SIZE, validate, type AttachedLogger, type LoggerOptions } from './options.js';
 import { DEFAULT_REDACT, redactionFor } from './redaction.js';
 
 const LEVELS: ReadonlySet<string> = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+/** How far back the health check looks for dropped lines. */
+const HEALTH_WINDOW_MS = 60_000;
+let loggerSeq = 0;
+
+/**
+ * Opens the destination for appending, readable too when permitted: after a failed write, a torn
+ * last line can then be found and cut (see torn-line.ts).
+ */
+function openDestination(path: string): number {
+  try {
+    return openSync(path, 'a+');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EACCES') throw error;
+    return openSync(path, 'a');
+  }
+}
 
 /**
  * Writes one JSON line per event: `{ level, time, event, measurements, metadata, correlationId,
  * spanId }`, exceptions at level error with the error's stack in `err`, secrets redacted by
  * pino. Without `logger`, writing is asynchronous through a bounded buffer: pino's non-blocking
  * destination by default (`writer: 'pino'`), or the faster batch buffer (`writer: 'batch'`).
- * When it is full, lines are dropped and counted, never blocking the emitter.
+ * When it is full, lines are dropped and counted, never blocking the emitter; a failing write
+ * (full disk) is reported once per episode and costs only the lines it could not write, counted.
+ * Registered with the bus (`telemetry.shutdown()` stops it) with a health check that is degraded
+ * while lines were dropped in the last minute.
  *
  * ```ts
  * const log = attachLogger(telemetry, { destination: '/var/log/app/telemetry.jsonl', events: [['http'], ['db']] });
  * telemetry.emit(['http', 'request', 'stop'], { duration: 1.2e6 }, { route: '/users', token: 'abc' });
  * await log.flush();  // token is "[Redacted]" in the file
  * log.stats();        // { written: 1, dropped: 0 }
+ * await log.stop();   // or telemetry.shutdown(): last lines written, file closed
  * ```
  */
 export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}): AttachedLogger {
-  if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.events !== 'function') {
+  if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.events !== 'function' || typeof telemetry.manage !== 'function') {
     throw new TypeError('attachLogger: the first argument must be a Telemetry instance');
   }
   validate(options);
   const redaction = redactionFor(options.redact ?? DEFAULT_REDACT);
   const chooseLevel = options.level ?? defaultLevel;
   const destination = options.destination ?? (options.logger === undefined ? 'stdout' : 'logger');
+  const name = `logger-${++loggerSeq}`;
+  let lastDropAt = -Infinity;
 
   let buffer: LineWriter | undefined;
   let plain: Logger;
@@ -46,15 +69,22 @@ export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}):
     let fd = 1;
     if (options.destination !== undefined) {
       try {
-        fd = openSync(options.destination, 'a');
+        fd = openDestination(options.destination);
       } catch (error) {
         throw new Error(`attachLogger: cannot open destination ${JSON.stringify(options.destination)}: ${(error as Error).message}`);
       }
     }
     const limit = options.bufferSize ?? DEFAULT_BUFFER_SIZE;
-    const onDrop = (count: number, total: number): void => telemetry.emit(LOGGER_DROPPED_EVENT, { count, total }, { destination });
+    const reports: WriterReports = {
+      onDrop: (count, total) => {
+        lastDropAt = Date.now();
+        telemetry.emit(LOGGER_DROPPED_EVENT, { count, total }, { destination });
+      },
+      onWriteError: (error) => telemetry.emit(LOGGER_WRITE_FAILED_EVENT, { count: 1 }, { error, code: error.code, destination }),
+    };
+    const ownsFd = options.destination !== undefined;
     // Both writers get the fd opened above, synchronously, so a bad path throws at attach for either.
-    buffer = (options.writer ?? 'pino') === 'pino' ? new SonicWriter(fd, limit, onDrop) : new BoundedBuffer(fd, limit, options.destination !== undefined, onDrop);
+    buffer = (options.writer ?? 'pino') === 'pino' ? new SonicWriter(fd, limit, ownsFd, reports) : new BoundedBuffer(fd, limit, ownsFd, reports);
     // Every line is written at the level chosen per event; filtering is the level function's job.
     plain = pino({ level: 'trace' }, buffer);
     redacting = redaction.paths.length === 0 ? plain : pino({ level: 'trace', redact: redaction.paths }, buffer);
@@ -89,6 +119,7 @@ export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}):
     } catch {
       // A value pino cannot serialize or a throwing level function: lose the line, not the emitter.
       dropped++;
+      lastDropAt = Date.now();
     }
   };
 
@@ -99,33 +130,33 @@ export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}):
   );
 
   let closed: Promise<void> | undefined;
-  const detach = (): void => {
-    if (closed !== undefined) return;
-    for (const s of subscriptions) s.unsubscribe();
-    unregister();
-    closed = buffer === undefined ? Promise.resolve() : buffer.close();
-  };
   const flush = async (): Promise<void> => {
-    // After detach, "everything written" includes the file being closed.
+    // After stop(), "everything written" includes the file being closed.
     if (closed !== undefined) return closed;
     if (buffer !== undefined) return buffer.flush();
     const user = plain as Logger & { flush?: (cb?: (err?: Error) => void) => void };
     if (typeof user.flush === 'function') await new Promise<void>((resolve) => user.flush?.(() => resolve()));
   };
-  // Shutdown waits for the file to be closed too: nothing is left in flight when it resolves.
-  const unregister = telemetry.onShutdown(async () => {
-    detach();
+  const stats = (): { written: number; dropped: number } =>
+    buffer === undefined
+      ? { written, dropped }
+      : // The buffer knows about lines pino handed it; failures before that are counted here.
+        { written: buffer.written, dropped: buffer.dropped + dropped };
+  const removeHealthCheck = telemetry.addHealthCheck(name, () => {
+    const total = stats().dropped;
+    if (buffer?.failing === true) return { status: 'degraded', detail: `writes to ${destination} are failing (${total} lines dropped in all)`, value: total };
+    return Date.now() - lastDropAt < HEALTH_WINDOW_MS
+      ? { status: 'degraded', detail: `log lines were dropped in the last minute (${total} in all)`, value: total }
+      : { status: 'healthy', detail: 'no log line dropped in the last minute', value: total };
+  });
+  // Stopping waits for the file to be closed too: nothing is left in flight when it resolves.
+  const stop = telemetry.manage(name, async () => {
+    for (const s of subscriptions) s.unsubscribe();
+    removeHealthCheck();
     await flush();
+    closed = buffer === undefined ? Promise.resolve() : buffer.close();
     await closed;
   });
 
-  return {
-    detach,
-    flush,
-    stats: () =>
-      buffer === undefined
-        ? { written, dropped }
-        : // The buffer knows about lines pino handed it; failures before that are counted here.
-          { written: buffer.written, dropped: buffer.dropped + dropped },
-  };
+  return { stop, flush, stats };
 }

@@ -1,5 +1,8 @@
 import { close, write } from 'node:fs';
-import { DropCounter, type DropReport, type LineWriter } from './line-writer.js';
+import { flushOnExit } from './exit-flush.js';
+import { DropCounter, FailureEpisode, type LineWriter, type WriterReports } from './line-writer.js';
+import { countLines, writeAllSync } from './sync-write.js';
+import { cutTornLine } from './torn-line.js';
 
 const EAGAIN_RETRY_MS = 5;
 
@@ -11,6 +14,11 @@ const EAGAIN_RETRY_MS = 5;
  * A line that would take the held characters (buffered plus being written) past `limit` is
  * dropped and counted. Measured here against pino's own `sync: false` SonicBoom, which re-measures
  * the byte length of its tail chunk on every write: ~1 µs per line against ~2.5–4.4 µs.
+ *
+ * A batch that cannot be written (full disk) costs only the lines not written: the complete lines
+ * before the failure stay counted as written, a torn last line is cut from the file, the rest is
+ * counted as dropped, and the failure is reported once per episode. On `process.exit()` what is
+ * still queued is written synchronously (as pino's destination does); what cannot be is counted.
  */
 export class BoundedBuffer implements LineWriter {
   #lines: string[] = [];
@@ -20,15 +28,19 @@ export class BoundedBuffer implements LineWriter {
   #closed = false;
   #written = 0;
   readonly #drops: DropCounter;
+  readonly #episode: FailureEpisode;
+  readonly #unregisterExit: () => void;
   #waiters: (() => void)[] = [];
 
   constructor(
     readonly fd: number,
     readonly limit: number,
     private readonly ownsFd: boolean,
-    onDrop: DropReport,
+    reports: WriterReports,
   ) {
-    this.#drops = new DropCounter(onDrop);
+    this.#drops = new DropCounter(reports.onDrop);
+    this.#episode = new FailureEpisode(reports.onWriteError);
+    this.#unregisterExit = flushOnExit(this);
   }
 
   get written(): number {
@@ -37,6 +49,10 @@ export class BoundedBuffer implements LineWriter {
 
   get dropped(): number {
     return this.#drops.total;
+  }
+
+  get failing(): boolean {
+    return this.#episode.failing;
   }
 
   /** pino's destination interface: one serialized line, newline included. */
@@ -70,7 +86,23 @@ export class BoundedBuffer implements LineWriter {
     await this.flush();
     if (this.#closed) return;
     this.#closed = true;
+    this.#unregisterExit();
     if (this.ownsFd) await new Promise<void>((resolve) => close(this.fd, () => resolve()));
+  }
+
+  /**
+   * The exit flush: writes the queued lines with `fs.writeSync`. A batch already handed to an
+   * asynchronous write is left to it (pino's destination does the same).
+   */
+  flushSync(): void {
+    if (this.#closed || this.#lines.length === 0) return;
+    const lines = this.#lines;
+    this.#lines = [];
+    const text = lines.join('');
+    this.#held -= text.length;
+    const bytes = Buffer.from(text);
+    const { written, error } = writeAllSync(this.fd, bytes);
+    if (error !== undefined) this.#failed(bytes, written, lines.length, error);
   }
 
   readonly #pump = (): void => {
@@ -94,19 +126,28 @@ export class BoundedBuffer implements LineWriter {
     write(this.fd, bytes, offset, bytes.length - offset, null, (error, n) => {
       if (error) {
         // A non-blocking stdout pipe that is full: try again shortly, nothing is lost.
-        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+        if (error.code === 'EAGAIN') {
           setTimeout(() => this.#writeAll(bytes, offset, lineCount, chars), EAGAIN_RETRY_MS);
           return;
         }
-        // The batch cannot be written (disk full, closed fd): its lines count as dropped.
-        this.#written -= lineCount;
-        this.#drops.total += lineCount;
+        this.#failed(bytes, offset, lineCount, error);
       } else if (offset + n < bytes.length) {
         this.#writeAll(bytes, offset + n, lineCount, chars);
         return;
+      } else {
+        this.#episode.succeeded();
       }
       this.#held -= chars;
       this.#pump();
     });
+  }
+
+  /** `bytes[0, written)` reached the file, the rest did not. No write is in flight. */
+  #failed(bytes: Buffer, written: number, lineCount: number, error: NodeJS.ErrnoException): void {
+    const lost = lineCount - countLines(bytes, 0, written);
+    this.#written -= lost;
+    this.#drops.total += lost;
+    if (written > 0 && bytes[written - 1] !== 0x0a && this.ownsFd) cutTornLine(this.fd);
+    this.#episode.failed(error);
   }
 }

@@ -1,7 +1,13 @@
 import type { DestinationStream } from 'pino';
+import type { SyncFlushable } from './exit-flush.js';
 
-/** What the writer tells its owner when lines were dropped since its last report. */
-export type DropReport = (count: number, total: number) => void;
+/** What a writer tells its owner. Both are called outside the emit path. */
+export interface WriterReports {
+  /** Lines were dropped since the last report (`count`), `total` in all. */
+  readonly onDrop: (count: number, total: number) => void;
+  /** A write failed after writes had been succeeding (or for the first time): once per episode. */
+  readonly onWriteError: (error: NodeJS.ErrnoException) => void;
+}
 
 /**
  * Counts dropped lines and reports each new batch of them once through `onDrop`.
@@ -16,7 +22,7 @@ export class DropCounter {
   total = 0;
   #reported = 0;
 
-  constructor(private readonly onDrop: DropReport) {}
+  constructor(private readonly onDrop: WriterReports['onDrop']) {}
 
   report(): void {
     const count = this.total - this.#reported;
@@ -32,19 +38,48 @@ export class DropCounter {
   }
 }
 
+/**
+ * Tells apart the first failing write of an episode (reported) from the ones that follow it
+ * (not reported) until a write succeeds again.
+ */
+export class FailureEpisode {
+  #failing = false;
+
+  constructor(private readonly onWriteError: WriterReports['onWriteError']) {}
+
+  failed(error: NodeJS.ErrnoException): void {
+    if (this.#failing) return;
+    this.#failing = true;
+    this.onWriteError(error);
+  }
+
+  succeeded(): void {
+    this.#failing = false;
+  }
+
+  /** True from a failed write until a write succeeds. */
+  get failing(): boolean {
+    return this.#failing;
+  }
+}
+
 /** Which writer carries lines to the file without `options.logger`. */
 export type WriterKind = 'pino' | 'batch';
 
 /**
  * A pino destination that never blocks the emitter, holds at most a bounded amount in memory,
  * and counts what it accepted and dropped. Both writers (`SonicWriter`, `BoundedBuffer`) are one.
+ * After `close()` (or the exit flush), every line it was handed is either in the file or counted
+ * in `dropped`.
  */
-export interface LineWriter extends DestinationStream {
-  /** Lines accepted for writing. */
+export interface LineWriter extends DestinationStream, SyncFlushable {
+  /** Lines accepted for writing, less those that later failed to be written. */
   readonly written: number;
   /** Lines dropped: the buffer was full, a write failed, or the writer was closed. */
   readonly dropped: number;
-  /** Resolves once every line accepted so far is written; reports drops. */
+  /** True from a failed write until a write succeeds. */
+  readonly failing: boolean;
+  /** Resolves once every line accepted so far is written (or failed); reports drops. */
   flush(): Promise<void>;
   /** Writes what is held, then closes the file if the writer owns it. Later lines are dropped. */
   close(): Promise<void>;

@@ -36,11 +36,18 @@ export interface LoggerOptions {
 
 /** What `attachLogger` returns. */
 export interface AttachedLogger {
-  /** Stops logging; what is buffered is still written (await `flush()` to know when). */
-  detach(): void;
+  /**
+   * Stops logging: unsubscribes from the bus, removes its health check, writes the last lines and
+   * closes the file it opened. Idempotent: every call returns the same promise; `telemetry.shutdown()`
+   * calls it. Afterwards every line logged is in the file or counted in `stats().dropped`.
+   */
+  stop(): Promise<void>;
   /** Resolves once every line logged so far is written. */
   flush(): Promise<void>;
-  /** `written`: lines accepted for writing; `dropped`: lines lost to a full buffer or a failed write. */
+  /**
+   * `written`: lines accepted for writing, less those a failed write lost; `dropped`: lines lost to
+   * a full buffer, a failed write, a value pino cannot serialize, or logging after `stop()`.
+   */
   stats(): { written: number; dropped: number };
 }
 

@@ -1,11 +1,14 @@
 import { pino } from 'pino';
-import { DropCounter, type DropReport, type LineWriter } from './line-writer.js';
+import { flushOnExit } from './exit-flush.js';
+import { DropCounter, FailureEpisode, type LineWriter, type WriterReports } from './line-writer.js';
+import { takeHeld } from './sonic-internals.js';
+import { countLines, writeAllSync } from './sync-write.js';
+import { cutTornLine } from './torn-line.js';
 
 type SonicBoom = ReturnType<typeof pino.destination>;
 
 function newlines(data: string): number {
-  let n = 0;
-  for (let i = data.indexOf('\n'); i !== -1; i = data.indexOf('\n', i + 1)) n++;
+  const n = countLines(data);
   // pino always ends a line with a newline; anything else still is one lost write.
   return n === 0 ? 1 : n;
 }
@@ -19,11 +22,18 @@ function newlines(data: string): number {
  * lines from waiting), so whether it is still writing is tracked here: a line it accepted makes
  * it busy, its `'drain'` (everything written) makes it idle. `flush()` waits for that drain,
  * never `flushSync()`, which would race the write already in flight and could reorder lines.
+ *
+ * A failed write (full disk) is kept by SonicBoom and retried with the next line; the failure is
+ * reported once per episode. When the final write on `close()` fails too, or the exit flush
+ * cannot write, the lines still held are counted as dropped and a torn last line is cut from the
+ * file, so every line ends up in the file or in `dropped`.
  */
 export class SonicWriter implements LineWriter {
   readonly #sonic: SonicBoom;
   #handed = 0;
   readonly #drops: DropCounter;
+  readonly #episode: FailureEpisode;
+  readonly #unregisterExit: () => void;
   #busy = false;
   #reportScheduled = false;
   #broken = false;
@@ -32,11 +42,13 @@ export class SonicWriter implements LineWriter {
 
   /** `fd` is closed by `close()` unless it is 1 or 2 (SonicBoom never closes those). */
   constructor(
-    fd: number,
+    private readonly fd: number,
     limit: number,
-    onDrop: DropReport,
+    private readonly ownsFd: boolean,
+    reports: WriterReports,
   ) {
-    this.#drops = new DropCounter(onDrop);
+    this.#drops = new DropCounter(reports.onDrop);
+    this.#episode = new FailureEpisode(reports.onWriteError);
     this.#sonic = pino.destination({ dest: fd, sync: false, maxLength: limit });
     this.#sonic.on('drop', (data: string) => {
       this.#drops.total += newlines(data);
@@ -49,6 +61,7 @@ export class SonicWriter implements LineWriter {
         });
       }
     });
+    this.#sonic.on('write', () => this.#episode.succeeded());
     this.#sonic.on('drain', () => {
       this.#busy = false;
       this.#drops.report();
@@ -60,8 +73,11 @@ export class SonicWriter implements LineWriter {
       // pino turns the stream into a no-op on EPIPE (the reader went away): it will never drain.
       if (error.code === 'EPIPE') this.#broken = true;
       this.#busy = false;
+      this.#episode.failed(error);
       this.#release();
     });
+    // Registered after pino.destination() registered its own exit flush, but run before it.
+    this.#unregisterExit = flushOnExit(this);
   }
 
   get written(): number {
@@ -70,6 +86,10 @@ export class SonicWriter implements LineWriter {
 
   get dropped(): number {
     return this.#drops.total;
+  }
+
+  get failing(): boolean {
+    return this.#episode.failing;
   }
 
   /** pino's destination interface: one serialized line, newline included. */
@@ -99,10 +119,13 @@ export class SonicWriter implements LineWriter {
     this.#closing ??= this.flush().then(
       () =>
         new Promise<void>((resolve) => {
+          this.#unregisterExit();
           if (this.#broken) return resolve();
           this.#sonic.once('close', () => resolve());
-          // A write that fails while ending would leave end() waiting forever: give up the rest.
+          // The final write failed: what is still held will never be written. Counted, then given up.
           this.#sonic.once('error', () => {
+            this.#lose(takeHeld(this.#sonic), 0);
+            this.#drops.report();
             this.#sonic.destroy();
             resolve();
           });
@@ -112,10 +135,27 @@ export class SonicWriter implements LineWriter {
     return this.#closing;
   }
 
+  /** The exit flush: writes what SonicBoom still holds with `fs.writeSync`, before pino's own exit flush (left nothing to do). */
+  flushSync(): void {
+    if (this.#closing !== undefined || this.#broken) return;
+    const held = takeHeld(this.#sonic);
+    if (held.length === 0) return;
+    const { written, error } = writeAllSync(this.fd, held);
+    if (error !== undefined) {
+      this.#lose(held, written);
+      this.#episode.failed(error);
+    }
+  }
+
+  /** `bytes[0, written)` reached the file, the rest never will. */
+  #lose(bytes: Buffer, written: number): void {
+    this.#drops.total += countLines(bytes) - countLines(bytes, 0, written);
+    if (this.ownsFd) cutTornLine(this.fd);
+  }
+
   #release(): void {
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w();
   }
-
 }

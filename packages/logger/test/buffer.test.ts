@@ -148,11 +148,10 @@ for (const writer of WRITERS) {
       expect(await file.read()).to.have.length(1);
     });
 
-    it('closes the file it opened on detach, once what was buffered is written', async () => {
+    it('closes the file it opened on stop(), once what was buffered is written', async () => {
       const log = attachLogger(bus, { destination: file.path, writer });
       bus.emit(['tick'], {});
-      log.detach();
-      await log.flush();
+      await log.stop();
       expect(openFds(file.path)).to.equal(0);
       expect(await file.read()).to.have.length(1);
     });

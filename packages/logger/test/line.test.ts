@@ -99,12 +99,12 @@ for (const writer of WRITERS) {
       expect((await file.read()).map((l) => l.event)).to.deep.equal(['http.request', 'grpc.request', 'db.query.stop']);
     });
 
-    it('stops logging on detach but still writes what was buffered', async () => {
+    it('stops logging on stop() but still writes what was buffered', async () => {
       const log = attachLogger(bus, { destination: file.path, writer });
       bus.emit(['a'], {});
-      log.detach();
+      const stopped = log.stop();
       bus.emit(['b'], {});
-      await log.flush();
+      await stopped;
       expect((await file.read()).map((l) => l.event)).to.deep.equal(['a']);
       expect(log.stats()).to.deep.equal({ written: 1, dropped: 0 });
     });
