@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Telemetry } from '@rx-telemetry/core';
-import { gpuInstances, type InstrumentedDevice } from '../src/index.js';
+import { gpuInstances } from '../src/gpu-instance.js';
+import type { InstrumentedDevice } from '../src/index.js';
 import { GpuSteps, VECTOR_ADD_WGSL, deviceOrSkip } from './support.js';
 
 // webgpu 0.6.2 frees the object returned by create() under Dawn when it is collected, and the
