@@ -59,7 +59,7 @@ export async function run(): Promise<SuiteResult> {
     { name: 'core span(), start+stop handlers, no bridge', loop: (n) => { for (let i = 0; i < n; i++) acc += plain.span(prefix, metadata, work); } },
   ], { batches: 31 });
   consume(acc);
-  bridge.detach();
+  await bridge.stop();
   context.disable();
   manager.disable();
 

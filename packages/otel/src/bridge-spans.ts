@@ -14,13 +14,19 @@ export interface BridgeSpansOptions {
   /**
    * A span still open after this long is ended with status ERROR (it is ended between one and
    * 1.25 times this after its start). Default 300000 (5 minutes); `Infinity` turns it off
-   * (open spans are then ended only by `detach()`).
+   * (open spans are then ended only by `stop()`).
    */
   readonly orphanTimeoutMs?: number;
 }
 
 export interface SpanBridge {
-  /** Stops bridging and ends every still-open span with status ERROR. Idempotent. */
+  /**
+   * Stops bridging: unhooks from the bus, clears the orphan timer and ends every still-open span
+   * with status ERROR. Idempotent: every call returns the same promise; `telemetry.shutdown()`
+   * calls it. Flushing the tracer provider (`forceFlush()`/`shutdown()`) stays the application's.
+   */
+  stop(): Promise<void>;
+  /** @deprecated The same as `stop()`, kept for callers written before it; prefer `stop()`. */
   detach(): void;
 }
 
@@ -29,10 +35,11 @@ export const DEFAULT_ORPHAN_TIMEOUT_MS = 300_000;
 const MAX_TIMER_MS = 2_147_483_647;
 const CHECKS_PER_TIMEOUT = 4;
 const TRACER_NAME = '@rx-telemetry/otel';
+let bridgeSeq = 0;
 
 /**
- * Turns every core `span()`, and every span a package reports by hand with
- * `telemetry.reportSpanStart()` (WebGPU dispatches, compiles, transfers), into an OpenTelemetry span: named `prefix.join('.')`, timed by core's
+ * Turns every core `span()`, and every span opened by hand with `telemetry.startSpan()` (WebGPU
+ * dispatches, compiles, transfers), into an OpenTelemetry span: named `prefix.join('.')`, timed by core's
  * own clock, with the primitive metadata as attributes and exceptions recorded with status ERROR.
  * The span callback runs with the new span active, so nested `span()` calls and OTel spans started
  * inside it (also across `await`, with a context manager registered) become its children.
@@ -49,11 +56,11 @@ const TRACER_NAME = '@rx-telemetry/otel';
  * const telemetry = new Telemetry();
  * const bridge = bridgeSpans(telemetry, { tracer: provider.getTracer('app'), prefixes: [['db']] });
  * await telemetry.span(['db', 'query'], { table: 'users' }, async () => fetchUsers());
- * bridge.detach();
+ * await bridge.stop(); // or telemetry.shutdown()
  * ```
  */
 export function bridgeSpans(telemetry: Telemetry, options: BridgeSpansOptions = {}): SpanBridge {
-  if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.bindSpanContext !== 'function') {
+  if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.bindSpanContext !== 'function' || typeof telemetry.manage !== 'function') {
     throw new TypeError('bridgeSpans: telemetry must be a Telemetry instance');
   }
   if (options === null || typeof options !== 'object') throw new TypeError('bridgeSpans: options must be an object');
@@ -82,7 +89,7 @@ export function bridgeSpans(telemetry: Telemetry, options: BridgeSpansOptions = 
     return context.with(trace.setSpan(parent, start(info, parent)), fn);
   };
 
-  // Spans emitted by hand (e.g. a WebGPU dispatch, from submit to done): no callback to run
+  // Spans opened by hand (startSpan: a WebGPU dispatch, from submit to done): no callback to run
   // inside, so the span is only opened here and closed by onEnd.
   const onStart = (info: SpanContextInfo): void => {
     if (prefixes !== undefined && !matchesAnyPrefix(info.prefix, prefixes)) return;
@@ -113,15 +120,16 @@ export function bridgeSpans(telemetry: Telemetry, options: BridgeSpansOptions = 
     timer.unref();
   }
 
-  let detached = false;
+  const stop = telemetry.manage(`otel-bridge-${++bridgeSeq}`, () => {
+    unbind();
+    if (timer !== undefined) clearInterval(timer);
+    for (const unfinished of open.drain()) endUnfinished(unfinished, 'bridge stopped before the span ended');
+    names.clear();
+  });
   return {
+    stop,
     detach(): void {
-      if (detached) return;
-      detached = true;
-      unbind();
-      if (timer !== undefined) clearInterval(timer);
-      for (const unfinished of open.drain()) endUnfinished(unfinished, 'bridge detached before the span ended');
-      names.clear();
+      void stop();
     },
   };
 }

@@ -13,7 +13,7 @@ describe('bridgeSpans: exceptions', () => {
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     const boom = new RangeError('out of range');
     expect(() => t.span(['calc'], {}, () => { throw boom; })).to.throw(boom);
-    bridge.detach();
+    void bridge.stop();
     const span = tracing.one('calc');
     expect(span.status).to.deep.equal({ code: SpanStatusCode.ERROR, message: 'out of range' });
     expect(span.events.map((e) => [e.name, e.attributes?.['exception.type'], e.attributes?.['exception.message']])).to.deep.equal([
@@ -30,7 +30,7 @@ describe('bridgeSpans: exceptions', () => {
       throw new Error('refused');
     });
     await failed.then(() => expect.fail('should reject'), (e: Error) => expect(e.message).to.equal('refused'));
-    bridge.detach();
+    void bridge.stop();
     const span = tracing.one('fetch');
     expect([span.status.code, span.status.message, span.events[0]?.name]).to.deep.equal([SpanStatusCode.ERROR, 'refused', 'exception']);
   });
@@ -40,7 +40,7 @@ describe('bridgeSpans: exceptions', () => {
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     expect(() => t.span(['odd'], {}, () => { throw 42; })).to.throw();
-    bridge.detach();
+    void bridge.stop();
     const span = tracing.one('odd');
     expect([span.status.message, span.events[0]?.attributes?.['exception.message']]).to.deep.equal(['42', '42']);
   });
@@ -50,7 +50,7 @@ describe('bridgeSpans: exceptions', () => {
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     expect(() => t.span(['calc'], {}, () => { throw new Error('x'); })).to.throw();
-    bridge.detach();
+    void bridge.stop();
     const span = tracing.one('calc');
     expect(hrToNs(span.events[0].time)).to.equal(hrToNs(span.endTime));
   });

@@ -40,7 +40,7 @@ describe('bridgeSpans: options', () => {
       const t = new Telemetry();
       const bridge = bridgeSpans(t);
       t.span(['global'], {}, () => undefined);
-      bridge.detach();
+      void bridge.stop();
       const [span] = exporter.getFinishedSpans();
       expect([span?.name, span?.instrumentationScope.name]).to.deep.equal(['global', '@rx-telemetry/otel']);
     } finally {

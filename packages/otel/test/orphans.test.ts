@@ -26,7 +26,7 @@ describe('bridgeSpans: orphans', () => {
     void t.span(['stuck'], {}, () => new Promise<never>(() => undefined));
     clock.tick(1000);
     expect(tracing.finished()).to.have.length(0);
-    bridge.detach();
+    void bridge.stop();
   });
 
   it('ends a never-ending span with status ERROR within 1.25 x orphanTimeoutMs', () => {
@@ -35,7 +35,7 @@ describe('bridgeSpans: orphans', () => {
     const bridge = bridgeSpans(t, { tracer: tracing.tracer, orphanTimeoutMs: 1000 });
     void t.span(['stuck'], {}, () => new Promise<never>(() => undefined));
     clock.tick(1250);
-    bridge.detach();
+    void bridge.stop();
     const span = tracing.one('stuck');
     expect(span.status.code).to.equal(SpanStatusCode.ERROR);
     expect(span.status.message).to.match(/did not end within orphanTimeoutMs \(1000 ms\)/);
@@ -52,7 +52,7 @@ describe('bridgeSpans: orphans', () => {
     expect(tracing.finished().map((s) => s.name)).to.deep.equal(['old']);
     clock.tick(600);
     expect(tracing.finished().map((s) => s.name)).to.deep.equal(['old', 'young']);
-    bridge.detach();
+    void bridge.stop();
   });
 
   it('ignores the late end of a span it already ended as an orphan', async () => {
@@ -67,7 +67,7 @@ describe('bridgeSpans: orphans', () => {
       clock.tick(1250);
       late.resolve();
       await span;
-      bridge.detach();
+      void bridge.stop();
       expect([tracing.finished().length, tracing.one('slow').status.code, errors]).to.deep.equal([1, SpanStatusCode.ERROR, []]);
     } finally {
       diag.disable();
@@ -81,7 +81,7 @@ describe('bridgeSpans: orphans', () => {
     for (let i = 0; i < 1000; i++) t.span(['quick'], {}, () => i);
     await t.span(['quick'], {}, async () => undefined);
     clock.tick(5000);
-    bridge.detach();
+    void bridge.stop();
     const spans = tracing.finished();
     expect([spans.length, spans.filter((s) => s.status.code !== SpanStatusCode.UNSET).length]).to.deep.equal([1001, 0]);
   });
@@ -90,7 +90,7 @@ describe('bridgeSpans: orphans', () => {
     const t = new Telemetry();
     const bridge = bridgeSpans(t, { tracer: inMemoryTracing().tracer, orphanTimeoutMs: Infinity });
     expect(clock.countTimers()).to.equal(0);
-    bridge.detach();
+    void bridge.stop();
   });
 });
 
@@ -100,7 +100,7 @@ describe('bridgeSpans: orphan timer', () => {
     const before = timers();
     const bridge = bridgeSpans(new Telemetry(), { tracer: inMemoryTracing().tracer, orphanTimeoutMs: 1000 });
     const during = timers();
-    bridge.detach();
+    void bridge.stop();
     expect(during).to.equal(before);
   });
 });

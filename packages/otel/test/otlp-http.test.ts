@@ -39,7 +39,7 @@ describe('bridgeSpans through OTLP/HTTP JSON to a real receiver', () => {
         }).catch(() => undefined);
       }),
     );
-    bridge.detach();
+    void bridge.stop();
     await provider.forceFlush();
     spans = await receiver.waitFor(4);
     await provider.shutdown();

@@ -24,7 +24,7 @@ describe('bridgeSpans: parents', () => {
       const tracing = inMemoryTracing();
       const bridge = bridgeSpans(t, { tracer: tracing.tracer });
       t.span(['outer'], {}, () => t.span(['inner'], {}, () => undefined));
-      bridge.detach();
+      void bridge.stop();
       const [outer, inner] = [tracing.one('outer'), tracing.one('inner')];
       expect([parentOf(inner), ids(inner).traceId, parentOf(outer)]).to.deep.equal([ids(outer).spanId, ids(outer).traceId, undefined]);
     });
@@ -40,7 +40,7 @@ describe('bridgeSpans: parents', () => {
           await t.span(['db', 'row'], {}, async () => tick());
         });
       });
-      bridge.detach();
+      void bridge.stop();
       const [request, db, row] = [tracing.one('request'), tracing.one('db'), tracing.one('db.row')];
       expect([parentOf(db), parentOf(row)]).to.deep.equal([ids(request).spanId, ids(db).spanId]);
     });
@@ -54,7 +54,7 @@ describe('bridgeSpans: parents', () => {
         tracing.tracer.startActiveSpan('user.work', (span) => span.end());
         tracing.tracer.startSpan('user.plain').end();
       });
-      bridge.detach();
+      void bridge.stop();
       const handler = ids(tracing.one('handler')).spanId;
       expect([parentOf(tracing.one('user.work')), parentOf(tracing.one('user.plain'))]).to.deep.equal([handler, handler]);
     });
@@ -67,7 +67,7 @@ describe('bridgeSpans: parents', () => {
         t.span(['db', 'query'], {}, () => undefined);
         span.end();
       });
-      bridge.detach();
+      void bridge.stop();
       const http = tracing.one('http.request');
       const db = tracing.one('db.query');
       expect([parentOf(db), ids(db).traceId]).to.deep.equal([ids(http).spanId, ids(http).traceId]);
@@ -85,7 +85,7 @@ describe('bridgeSpans: parents', () => {
           }),
         ),
       );
-      bridge.detach();
+      void bridge.stop();
       for (const who of ['a', 'b']) expect(parentOf(tracing.one(`step.${who}`))).to.equal(ids(tracing.one(`req.${who}`)).spanId);
       expect(ids(tracing.one('req.a')).traceId).to.not.equal(ids(tracing.one('req.b')).traceId);
     });
@@ -98,7 +98,7 @@ describe('bridgeSpans: parents', () => {
       let inside: string | undefined;
       t.span(['x'], {}, () => (inside = trace.getSpan(context.active())?.spanContext().spanId));
       const after = trace.getSpan(context.active());
-      bridge.detach();
+      void bridge.stop();
       expect([before, inside, after]).to.deep.equal([undefined, ids(tracing.one('x')).spanId, undefined]);
     });
   });
@@ -112,7 +112,7 @@ describe('bridgeSpans: parents', () => {
         await tick();
         await t.span(['inner'], {}, async () => tick());
       });
-      bridge.detach();
+      void bridge.stop();
       expect(parentOf(tracing.one('inner'))).to.equal(ids(tracing.one('outer')).spanId);
     });
   });

@@ -11,7 +11,7 @@ describe('bridgeSpans: prefixes', () => {
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer, prefixes: [['db'], ['http', 'client']] });
     for (const p of [['db'], ['db', 'query'], ['http', 'client', 'get'], ['http', 'server'], ['dbx'], ['cache']]) t.span(p, {}, () => undefined);
-    bridge.detach();
+    void bridge.stop();
     expect(tracing.finished().map((s) => s.name).sort()).to.deep.equal(['db', 'db.query', 'http.client.get']);
   });
 
@@ -20,7 +20,7 @@ describe('bridgeSpans: prefixes', () => {
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer, prefixes: [['app']] });
     t.span(['app', 'request'], {}, () => t.span(['cache', 'get'], {}, () => t.span(['app', 'render'], {}, () => undefined)));
-    bridge.detach();
+    void bridge.stop();
     expect(tracing.one('app.render').parentSpanContext?.spanId).to.equal(tracing.one('app.request').spanContext().spanId);
   });
 
@@ -29,7 +29,7 @@ describe('bridgeSpans: prefixes', () => {
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     for (const p of [['a'], ['b', 'c'], ['d', 'e', 'f']]) t.span(p, {}, () => undefined);
-    bridge.detach();
+    void bridge.stop();
     expect(tracing.finished().map((s) => s.name)).to.deep.equal(['a', 'b.c', 'd.e.f']);
   });
 
@@ -41,7 +41,7 @@ describe('bridgeSpans: prefixes', () => {
     prefixes[0][0] = 'http';
     t.span(['db', 'q'], {}, () => undefined);
     t.span(['http', 'q'], {}, () => undefined);
-    bridge.detach();
+    void bridge.stop();
     expect(tracing.finished().map((s) => s.name)).to.deep.equal(['db.q']);
   });
 });

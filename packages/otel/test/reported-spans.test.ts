@@ -1,41 +1,34 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { monotonicTime, nextSpanId, Telemetry } from '@rx-telemetry/core';
+import { now, Telemetry } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import { bridgeSpans } from '../src/index.js';
 import { hrToNs, inMemoryTracing, withContextManager } from './tracing.js';
 
-// Spans a package emits by hand (a GPU dispatch runs from submit to done, outside any callback)
-// and reports with telemetry.reportSpanStart / reportSpanEnd.
-function report(t: Telemetry, prefix: string[], parentSpanId?: number): { spanId: number; startNs: number } {
-  const spanId = nextSpanId();
-  const startNs = monotonicTime();
-  t.reportSpanStart({ prefix, spanId, parentSpanId, correlationId: 'c-1', metadata: { kernel: 'add', spanId }, monotonicTime: startNs, systemTime: Date.now() });
-  return { spanId, startNs };
-}
-
-describe('bridgeSpans: spans reported by hand', () => {
+// Spans a package opens by hand (a GPU dispatch runs from submit to done, outside any callback)
+// with telemetry.startSpan() and ends with stop() or exception().
+describe('bridgeSpans: spans opened by hand (startSpan)', () => {
   withContextManager();
 
   it('become OTel spans named by the prefix, with attributes, ending at start + duration', () => {
     const t = new Telemetry();
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
-    const { spanId, startNs } = report(t, ['compute', 'kernel', 'dispatch']);
-    t.reportSpanEnd(['compute', 'kernel', 'dispatch'], { spanId, duration: 12_345, monotonicTime: startNs + 12_345, failed: false, error: undefined, metadata: { category: 'fast' } });
-    bridge.detach();
-    const span = tracing.one('compute.kernel.dispatch');
-    expect([span.attributes.kernel, span.attributes.category, hrToNs(span.endTime) - hrToNs(span.startTime)]).to.deep.equal(['add', 'fast', 12_345n]);
+    const start = now();
+    const span = t.startSpan(['compute', 'kernel', 'dispatch'], { kernel: 'add' }, start);
+    span.stop({}, { category: 'fast' }, start + 0.012345);
+    void bridge.stop();
+    const s = tracing.one('compute.kernel.dispatch');
+    expect([s.attributes.kernel, s.attributes.category, hrToNs(s.endTime) - hrToNs(s.startTime)]).to.deep.equal(['add', 'fast', 12_345n]);
   });
 
-  it('become children of the core span whose callback reported them', () => {
+  it('become children of the core span whose callback opened them', () => {
     const t = new Telemetry();
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     t.span(['job'], {}, () => {
-      const { spanId, startNs } = report(t, ['compute', 'kernel', 'dispatch']);
-      t.reportSpanEnd(['compute', 'kernel', 'dispatch'], { spanId, duration: 10, monotonicTime: startNs + 10, failed: false, error: undefined, metadata: undefined });
+      t.startSpan(['compute', 'kernel', 'dispatch']).stop();
     });
-    bridge.detach();
+    void bridge.stop();
     const job = tracing.one('job');
     expect(tracing.one('compute.kernel.dispatch').parentSpanContext?.spanId).to.equal(job.spanContext().spanId);
   });
@@ -44,19 +37,18 @@ describe('bridgeSpans: spans reported by hand', () => {
     const t = new Telemetry();
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
-    const { spanId, startNs } = report(t, ['compute', 'memory', 'transfer']);
-    t.reportSpanEnd(['compute', 'memory', 'transfer'], { spanId, duration: 10, monotonicTime: startNs + 10, failed: true, error: new Error('map failed'), metadata: undefined });
-    bridge.detach();
+    t.startSpan(['compute', 'memory', 'transfer']).exception(new Error('map failed'));
+    void bridge.stop();
     const span = tracing.one('compute.memory.transfer');
     expect([span.status.code, span.events.map((e) => e.name)]).to.deep.equal([SpanStatusCode.ERROR, ['exception']]);
   });
 
-  it('are ended with status ERROR on detach when they never ended', () => {
+  it('are ended with status ERROR on stop() when they never ended', () => {
     const t = new Telemetry();
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
-    report(t, ['compute', 'kernel', 'dispatch']);
-    bridge.detach();
+    t.startSpan(['compute', 'kernel', 'dispatch']);
+    void bridge.stop();
     expect(tracing.one('compute.kernel.dispatch').status.code).to.equal(SpanStatusCode.ERROR);
   });
 
@@ -64,9 +56,8 @@ describe('bridgeSpans: spans reported by hand', () => {
     const t = new Telemetry();
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer, prefixes: [['db']] });
-    const { spanId, startNs } = report(t, ['compute', 'kernel', 'dispatch']);
-    t.reportSpanEnd(['compute', 'kernel', 'dispatch'], { spanId, duration: 10, monotonicTime: startNs + 10, failed: false, error: undefined, metadata: undefined });
-    bridge.detach();
+    t.startSpan(['compute', 'kernel', 'dispatch']).stop();
+    void bridge.stop();
     expect(tracing.finished()).to.deep.equal([]);
   });
 });

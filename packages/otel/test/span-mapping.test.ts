@@ -12,7 +12,7 @@ describe('bridgeSpans: span mapping', () => {
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     t.span(['db', 'query', 'select'], {}, () => undefined);
-    bridge.detach();
+    void bridge.stop();
     expect(tracing.finished().map((s) => s.name)).to.deep.equal(['db.query.select']);
   });
 
@@ -23,7 +23,7 @@ describe('bridgeSpans: span mapping', () => {
     t.attach('start', ['job', 'start'], (_e, m) => (start = m));
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     t.span(['job'], {}, () => undefined);
-    bridge.detach();
+    void bridge.stop();
     const startMs = Number(hrToNs(tracing.one('job').startTime)) / 1e6;
     // systemTime is the same clock reading, rounded to the millisecond.
     expect(Math.abs(startMs - (start?.systemTime ?? NaN))).to.be.at.most(0.5);
@@ -38,7 +38,7 @@ describe('bridgeSpans: span mapping', () => {
     await t.span(['job'], {}, async () => {
       await new Promise<void>((resolve) => setImmediate(resolve));
     });
-    bridge.detach();
+    void bridge.stop();
     const span = tracing.one('job');
     expect(stop?.duration).to.be.greaterThan(0);
     expect(hrToNs(span.endTime) - hrToNs(span.startTime)).to.equal(BigInt(stop?.duration ?? -1));
@@ -49,7 +49,7 @@ describe('bridgeSpans: span mapping', () => {
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     t.span(['ok'], {}, () => 1);
-    bridge.detach();
+    void bridge.stop();
     expect(tracing.one('ok').status.code).to.equal(SpanStatusCode.UNSET);
   });
 
@@ -58,7 +58,7 @@ describe('bridgeSpans: span mapping', () => {
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     t.span(['db', 'query'], { table: 'users', rows: 3, cached: false, filter: { id: 1 }, missing: undefined, none: null, big: 1n }, () => undefined);
-    bridge.detach();
+    void bridge.stop();
     expect(tracing.one('db.query').attributes).to.deep.equal({ table: 'users', rows: 3, cached: false });
   });
 
@@ -67,7 +67,7 @@ describe('bridgeSpans: span mapping', () => {
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     t.span(['outer'], {}, () => t.span(['inner'], { k: 'v' }, () => undefined));
-    bridge.detach();
+    void bridge.stop();
     expect(tracing.one('inner').attributes).to.deep.equal({ k: 'v' });
   });
 
@@ -76,7 +76,7 @@ describe('bridgeSpans: span mapping', () => {
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     withCorrelation('req-42', () => t.span(['handle'], {}, () => undefined));
-    bridge.detach();
+    void bridge.stop();
     expect(tracing.one('handle').attributes.correlationId).to.equal('req-42');
   });
 
@@ -85,7 +85,7 @@ describe('bridgeSpans: span mapping', () => {
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     t.span(['db', 'query'], { table: 'users' }, (scope) => scope.set({ rows: 7, plan: { seq: true } }));
-    bridge.detach();
+    void bridge.stop();
     expect(tracing.one('db.query').attributes).to.include({ table: 'users', rows: 7 }).and.not.have.property('plan');
   });
 
@@ -95,7 +95,7 @@ describe('bridgeSpans: span mapping', () => {
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     const sync = t.span(['a'], {}, () => 'sync');
     const async = await t.span(['b'], {}, async () => 'async');
-    bridge.detach();
+    void bridge.stop();
     expect([sync, async, tracing.finished().length]).to.deep.equal(['sync', 'async', 2]);
   });
 
@@ -104,7 +104,7 @@ describe('bridgeSpans: span mapping', () => {
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     await Promise.all([1, 2, 3].map((n) => t.span(['work'], { n }, async () => { await Promise.resolve(); })));
-    bridge.detach();
+    void bridge.stop();
     const spans = tracing.finished();
     expect(spans.map((s) => s.attributes.n).sort()).to.deep.equal([1, 2, 3]);
     expect(new Set(spans.map((s) => s.spanContext().spanId)).size).to.equal(3);
@@ -121,7 +121,7 @@ describe('bridgeSpans: span mapping', () => {
     // End them in an order unrelated to their start (and to their ring slots).
     for (let k = 0; k < gates.length; k++) gates[(k * 7919) % gates.length]();
     await Promise.all(all);
-    bridge.detach();
+    void bridge.stop();
     const spans = tracing.finished();
     expect(spans).to.have.length(3000);
     expect(new Set(spans.map((s) => s.attributes.n)).size).to.equal(3000);

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { bridgeSpans } from '../src/index.js';
 import { inMemoryTracing, withContextManager } from './tracing.js';
 
-describe('bridgeSpans: detach', () => {
+describe('bridgeSpans: stop', () => {
   withContextManager();
 
   it('ends every open span with status ERROR', () => {
@@ -15,18 +15,18 @@ describe('bridgeSpans: detach', () => {
     void t.span(['a'], {}, () => new Promise<never>(() => undefined));
     void t.span(['b'], {}, () => new Promise<never>(() => undefined));
     expect(tracing.finished()).to.have.length(0);
-    bridge.detach();
+    void bridge.stop();
     const spans = tracing.finished();
     expect(spans.map((s) => [s.name, s.status.code, s.status.message])).to.deep.equal([
-      ['a', SpanStatusCode.ERROR, 'bridge detached before the span ended'],
-      ['b', SpanStatusCode.ERROR, 'bridge detached before the span ended'],
+      ['a', SpanStatusCode.ERROR, 'bridge stopped before the span ended'],
+      ['b', SpanStatusCode.ERROR, 'bridge stopped before the span ended'],
     ]);
   });
 
   it('stops bridging new spans', () => {
     const t = new Telemetry();
     const tracing = inMemoryTracing();
-    bridgeSpans(t, { tracer: tracing.tracer }).detach();
+    void bridgeSpans(t, { tracer: tracing.tracer }).stop();
     t.span(['after'], {}, () => undefined);
     expect(tracing.finished()).to.have.length(0);
   });
@@ -35,7 +35,7 @@ describe('bridgeSpans: detach', () => {
     const t = new Telemetry();
     const bridge = bridgeSpans(t, { tracer: inMemoryTracing().tracer });
     const whileBridged = t.span(['x'], {}, (scope) => scope.spanId);
-    bridge.detach();
+    void bridge.stop();
     const afterDetach = t.span(['x'], {}, (scope) => scope.spanId);
     // spanId 0 is the no-op scope core hands out when no handler or hook wants the span.
     expect([whileBridged > 0, afterDetach]).to.deep.equal([true, 0]);
@@ -46,7 +46,7 @@ describe('bridgeSpans: detach', () => {
     try {
       const bridge = bridgeSpans(new Telemetry(), { tracer: inMemoryTracing().tracer, orphanTimeoutMs: 1000 });
       const during = clock.countTimers();
-      bridge.detach();
+      void bridge.stop();
       expect([during, clock.countTimers()]).to.deep.equal([1, 0]);
     } finally {
       clock.uninstall();
@@ -58,8 +58,8 @@ describe('bridgeSpans: detach', () => {
     const tracing = inMemoryTracing();
     const bridge = bridgeSpans(t, { tracer: tracing.tracer });
     void t.span(['open'], {}, () => new Promise<never>(() => undefined));
-    bridge.detach();
-    bridge.detach();
+    void bridge.stop();
+    void bridge.stop();
     expect(tracing.finished()).to.have.length(1);
   });
 
@@ -69,9 +69,41 @@ describe('bridgeSpans: detach', () => {
     const second = inMemoryTracing();
     const a = bridgeSpans(t, { tracer: first.tracer });
     const b = bridgeSpans(t, { tracer: second.tracer });
-    a.detach();
+    void a.stop();
     t.span(['x'], {}, () => undefined);
-    b.detach();
+    void b.stop();
     expect([first.finished().length, second.finished().length]).to.deep.equal([0, 1]);
+  });
+
+  it('returns the same promise from every call', async () => {
+    const bridge = bridgeSpans(new Telemetry(), { tracer: inMemoryTracing().tracer });
+    const first = bridge.stop();
+    expect(bridge.stop()).to.equal(first);
+    await first;
+  });
+
+  it('is stopped by telemetry.shutdown(): open spans ended, timer cleared, new spans not bridged', async () => {
+    const clock = FakeTimers.install({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const t = new Telemetry();
+      const tracing = inMemoryTracing();
+      bridgeSpans(t, { tracer: tracing.tracer, orphanTimeoutMs: 1000 });
+      void t.span(['open'], {}, () => new Promise<never>(() => undefined));
+      const report = await t.shutdown();
+      t.span(['after'], {}, () => undefined);
+      expect([report.stopped.some((n) => n.startsWith('otel-bridge-')), tracing.finished().map((s) => s.name), clock.countTimers()]).to.deep.equal([true, ['open'], 0]);
+    } finally {
+      clock.uninstall();
+    }
+  });
+
+  it('keeps detach() as an alias of stop()', () => {
+    const t = new Telemetry();
+    const tracing = inMemoryTracing();
+    const bridge = bridgeSpans(t, { tracer: tracing.tracer });
+    void t.span(['open'], {}, () => new Promise<never>(() => undefined));
+    bridge.detach();
+    t.span(['after'], {}, () => undefined);
+    expect(tracing.finished().map((s) => s.name)).to.deep.equal(['open']);
   });
 });
