@@ -30,4 +30,10 @@ export interface Alert {
   readonly firedAt?: number;
   /** When it resolved. */
   readonly endsAt?: number;
+  /**
+   * Only on a resolution that `Alerts.stop()` sent: `'stopped'`. Evaluation ended with the alert
+   * still firing, so it is resolved rather than left firing at receivers that would never hear
+   * of it again; it says nothing about the condition itself.
+   */
+  readonly reason?: 'stopped';
 }

@@ -1,78 +1,34 @@
-import { HANDLER_FAILURE_EVENT, type Telemetry } from '@rx-telemetry/core';
+import { HANDLER_FAILURE_EVENT, msToNs, timeMeasurements, type Telemetry } from '@rx-telemetry/core';
 import type { MetricsSnapshot } from '@rx-telemetry/hdr';
-import type { Observable, Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import type { Alert } from './alert.js';
-import { ALERT_DELIVERY_FAILED_EVENT, ALERT_FIRED_EVENT, ALERT_RESOLVED_EVENT } from './alert-events.js';
-import { AnomalyEvaluator } from './anomaly-rule.js';
-import { checkCount, checkInteger } from './check-number.js';
-import { DeliveryQueue, type DeliveryFailure } from './delivery-queue.js';
-import type { Evaluation, RuleEvaluator } from './evaluation.js';
-import type { AlertHandler } from './handler.js';
-import { monitorHealth } from './health/health-monitor.js';
-import { labelsKey } from './labels.js';
-import { RatioEvaluator } from './ratio-rule.js';
-import type { AlertRule, AnomalyRule, RatioRule, ThresholdRule } from './rule.js';
-import type { Suppression } from './suppression.js';
-import { ThresholdEvaluator } from './threshold-rule.js';
-import { validateRule } from './validate-rule.js';
-
-export interface AlertsOptions {
-  /** Evaluated on every emission, e.g. `aggregator.snapshots(1000)`. Its timestamps are the alerts' clock. */
-  readonly source: Observable<MetricsSnapshot>;
-  readonly rules: readonly AlertRule[];
-  readonly handlers?: readonly AlertHandler[];
-  readonly suppression?: Suppression;
-  /** Re-notify handlers about alerts still firing this often (default: never). */
-  readonly repeatIntervalMs?: number;
-  /** How many fired/resolved alerts `history()` keeps (default 1000). */
-  readonly historySize?: number;
-  readonly delivery?: {
-    /** Notifications waiting per handler before the oldest is dropped and reported (default 1000). */
-    readonly queueSize?: number;
-    /** A handler that has not settled after this counts as failed; its queue moves on (default 30000). */
-    readonly timeoutMs?: number;
-  };
-}
+import { ALERT_DELIVERY_FAILED_EVENT, ALERT_FIRED_EVENT, ALERT_RESOLVED_EVENT, ALERT_UNKNOWN_METRIC_EVENT } from './alert-events.js';
+import { AlertTracker } from './alert-tracker.js';
+import { deliveryCheck, firingCheck } from './alerts-health.js';
+import { checkOptions, type AlertsOptions } from './alerts-options.js';
+import { DeliveryQueue, type DeliveryFailure } from './delivery/delivery-queue.js';
+import { checkMetricsDefined, compileRules, type CompiledRule } from './rules/compile-rules.js';
+import type { Evaluation } from './rules/evaluation.js';
+import { metricsNamed } from './rules/metric-index.js';
 
 /** Counts since construction, per handler name. */
 export interface DeliveryStats {
   readonly [handler: string]: { readonly delivered: number; readonly failed: number; readonly queued: number };
 }
 
-interface Compiled {
-  readonly rule: AlertRule;
-  readonly kind: 'threshold' | 'ratio' | 'anomaly';
-  readonly evaluator: RuleEvaluator;
-}
-
-interface Track {
-  readonly compiled: Compiled;
-  readonly key: string;
-  readonly labels: Readonly<Record<string, string>>;
-  status: 'pending' | 'firing';
-  startsAt: number;
-  firedAt: number | undefined;
-  consecutive: number;
-  value: number;
-  threshold: number;
-  /** Whether handlers were told about this episode's firing. */
-  notified: boolean;
-}
-
 // Names what was being handled in failure reports; nothing emits it.
 const EVALUATION = Object.freeze(['telemetry', 'alert', 'evaluation']);
-
-const KNOWN_OPTIONS = new Set(['source', 'rules', 'handlers', 'suppression', 'repeatIntervalMs', 'historySize', 'delivery']);
 
 /**
  * Evaluates alert rules on every metrics snapshot. Each rule and label set goes
  * pending → firing (after `forMs`) → resolved; firing and resolution are emitted on the bus as
  * `['telemetry','alert','fired' | 'resolved']` and sent to the handlers, each on its own
- * asynchronous bounded queue.
+ * asynchronous bounded queue. Registers with the bus (`telemetry.shutdown()` stops it) and
+ * adds the health checks `alerts` (firing alerts) and `alerts.delivery`.
  *
  * ```ts
  * const alerts = new Alerts(telemetry, {
- *   source: aggregator.snapshots(1000),
+ *   aggregator, intervalMs: 1000,
  *   rules: [{ name: 'SlowCheckout', severity: 'critical', metric: 'http.request.duration',
  *             tags: { route: '/checkout' }, stat: 'p99', op: '>', threshold: 500, forMs: 30_000 }],
  *   handlers: [logHandler(pino()), webhookHandler({ url: 'https://hooks.example.com/x' })],
@@ -82,70 +38,54 @@ const KNOWN_OPTIONS = new Set(['source', 'rules', 'handlers', 'suppression', 're
  */
 export class Alerts {
   readonly #telemetry: Telemetry;
-  readonly #compiled: readonly Compiled[];
+  readonly #compiled: readonly CompiledRule[];
   readonly #queues: readonly DeliveryQueue[];
-  readonly #minIntervalMs: number;
-  readonly #occurrences: number;
-  readonly #repeatMs: number | undefined;
-  readonly #historySize: number;
-  readonly #tracks = new Map<string, Track>();
-  readonly #lastNotified = new Map<string, number>();
-  readonly #history: Alert[] = [];
+  readonly #tracker: AlertTracker;
+  readonly #stopTimeoutMs: number;
   readonly #subscription: Subscription;
-  readonly #unregisterShutdown: () => void;
+  readonly #removeChecks: readonly (() => void)[];
+  readonly #stop: () => Promise<void>;
+  /** Rule-and-metric pairs missing from the snapshots, reported once each (only without an aggregator to check against). */
+  readonly #unknown: Set<string> | undefined;
   #stopped = false;
 
   constructor(telemetry: Telemetry, options: AlertsOptions) {
-    if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.emit !== 'function') {
+    if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.emit !== 'function' || typeof telemetry.manage !== 'function') {
       throw new TypeError('Alerts: telemetry must be a Telemetry instance');
     }
-    if (options === null || typeof options !== 'object') throw new TypeError('Alerts: options must be an object');
-    for (const key of Object.keys(options)) if (!KNOWN_OPTIONS.has(key)) throw new TypeError(`Alerts: unknown option ${JSON.stringify(key)}`);
-    if (options.source === null || typeof options.source !== 'object' || typeof options.source.subscribe !== 'function') {
-      throw new TypeError('Alerts: source must be an Observable of MetricsSnapshot');
-    }
-    if (!Array.isArray(options.rules)) throw new TypeError('Alerts: rules must be an array');
-    const names = new Set<string>();
-    this.#compiled = options.rules.map((rule: AlertRule, i: number) => {
-      const kind = validateRule(rule, i);
-      if (names.has(rule.name)) throw new TypeError(`invalid rule ${JSON.stringify(rule.name)}: duplicate name`);
-      names.add(rule.name);
-      const evaluator =
-        kind === 'threshold'
-          ? new ThresholdEvaluator(rule as ThresholdRule)
-          : kind === 'ratio'
-            ? new RatioEvaluator(rule as RatioRule)
-            : new AnomalyEvaluator(rule as AnomalyRule);
-      return { rule, kind, evaluator };
-    });
-    const handlers = options.handlers ?? [];
-    if (!Array.isArray(handlers)) throw new TypeError('Alerts: handlers must be an array of functions');
-    handlers.forEach((h, i) => {
-      if (typeof h !== 'function') throw new TypeError(`Alerts: handlers[${i}] must be a function`);
-    });
-    const s = options.suppression ?? {};
-    if (s === null || typeof s !== 'object') throw new TypeError('Alerts: suppression must be an object');
-    this.#minIntervalMs = checkCount(s.minIntervalMs ?? 0, 'Alerts: suppression.minIntervalMs', 0);
-    this.#occurrences = checkInteger(s.occurrenceThreshold ?? 1, 'Alerts: suppression.occurrenceThreshold', 1);
-    this.#repeatMs = options.repeatIntervalMs === undefined ? undefined : checkCount(options.repeatIntervalMs, 'Alerts: repeatIntervalMs', 1);
-    this.#historySize = checkInteger(options.historySize ?? 1000, 'Alerts: historySize', 0);
-    const queueSize = checkInteger(options.delivery?.queueSize ?? 1000, 'Alerts: delivery.queueSize', 1);
-    const timeoutMs = checkCount(options.delivery?.timeoutMs ?? 30_000, 'Alerts: delivery.timeoutMs', 1);
-
+    const o = checkOptions(telemetry, options);
+    this.#compiled = compileRules(options.rules);
+    if (o.aggregator !== undefined) checkMetricsDefined(this.#compiled, definedMetrics(o.aggregator));
+    this.#unknown = o.aggregator === undefined ? new Set() : undefined;
     this.#telemetry = telemetry;
-    // Health learns about firing critical alerts from the bus; it must listen before we emit.
-    monitorHealth(telemetry);
+    this.#stopTimeoutMs = o.stopTimeoutMs;
     const taken = new Set<string>();
-    this.#queues = handlers.map((h, i) => {
+    this.#queues = o.handlers.map((h, i) => {
       const base = h.handlerName ?? (h.name !== '' ? h.name : `handler#${i}`);
       // Two webhooks to one host show the same name; stats and events must tell them apart.
       let name = base;
       for (let n = 2; taken.has(name); n++) name = `${base}#${n}`;
       taken.add(name);
-      return new DeliveryQueue(h, name, queueSize, timeoutMs, (f) => this.#deliveryFailed(f));
+      return new DeliveryQueue(h, name, o.queueSize, o.timeoutMs, (f) => this.#deliveryFailed(f));
     });
-    this.#unregisterShutdown = telemetry.onShutdown(() => this.flush());
-    this.#subscription = options.source.subscribe({
+    this.#tracker = new AlertTracker(o, {
+      transition: (alert, suppressed) => this.#emit(alert, suppressed),
+      notify: (alert) => {
+        for (const q of this.#queues) q.push(alert);
+      },
+    });
+    // Both checks first: a duplicate name (a second Alerts named alike) throws before anything is attached.
+    const firing = telemetry.addHealthCheck(o.name, firingCheck(() => this.#tracker.firing()));
+    let delivery: () => void;
+    try {
+      delivery = telemetry.addHealthCheck(`${o.name}.delivery`, deliveryCheck(this.#queues));
+    } catch (error) {
+      firing();
+      throw error;
+    }
+    this.#removeChecks = [firing, delivery];
+    this.#stop = telemetry.manage(o.name, () => this.#close());
+    this.#subscription = o.source.subscribe({
       next: (snapshot) => this.#evaluate(snapshot),
       error: (error: unknown) => this.#reportFailure('alerts(source)', error),
     });
@@ -153,12 +93,12 @@ export class Alerts {
 
   /** Alerts pending or firing now. */
   active(): Alert[] {
-    return [...this.#tracks.values()].map((t) => this.#alert(t, t.status));
+    return this.#tracker.active();
   }
 
   /** Fired and resolved alerts, oldest first, at most `historySize`. */
   history(): Alert[] {
-    return [...this.#history];
+    return this.#tracker.history();
   }
 
   /** Delivered, failed and queued notifications per handler. */
@@ -174,14 +114,33 @@ export class Alerts {
   }
 
   /**
-   * Stops evaluating. Alerts stay as they are (stopping watching is not recovery). Queued
-   * notifications still go out or are reported; `flush()` or `telemetry.shutdown()` waits for them.
+   * Stops evaluating and resolves the alerts still firing (`reason: 'stopped'`; handlers that
+   * were told of the firing get the resolution), then waits for the delivery queues to drain, at
+   * most `delivery.stopTimeoutMs`: after that, deliveries in flight are aborted and the rest is
+   * dropped, each reported as `delivery_failed` with reason `abandoned`. Removes its health
+   * checks. Idempotent: every call returns the same promise; `telemetry.shutdown()` calls it.
    */
-  stop(): void {
-    if (this.#stopped) return;
+  stop(): Promise<void> {
+    return this.#stop();
+  }
+
+  async #close(): Promise<void> {
     this.#stopped = true;
     this.#subscription.unsubscribe();
-    void this.flush().finally(this.#unregisterShutdown);
+    this.#tracker.resolveAll();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.#stopTimeoutMs);
+    });
+    try {
+      if ((await Promise.race([this.flush(), late])) === 'late') {
+        for (const q of this.#queues) q.abandon();
+        await this.flush();
+      }
+    } finally {
+      clearTimeout(timer);
+      for (const remove of this.#removeChecks) remove();
+    }
   }
 
   #evaluate(snapshot: MetricsSnapshot): void {
@@ -192,6 +151,7 @@ export class Alerts {
     }
     const t = snapshot.timestamp;
     for (const compiled of this.#compiled) {
+      if (this.#unknown !== undefined) this.#checkKnown(compiled, snapshot);
       let evaluations: Evaluation[];
       try {
         evaluations = compiled.evaluator.evaluate(snapshot);
@@ -200,120 +160,30 @@ export class Alerts {
         this.#reportFailure(`alerts(${compiled.rule.name})`, error);
         continue;
       }
-      this.#advance(compiled, evaluations, t);
+      this.#tracker.advance(compiled.rule, evaluations, t);
     }
-    for (const [key, at] of this.#lastNotified) {
-      if (t - at >= this.#minIntervalMs && !this.#tracks.has(key)) this.#lastNotified.delete(key);
-    }
+    this.#tracker.prune(t);
   }
 
-  #advance(compiled: Compiled, evaluations: Evaluation[], t: number): void {
-    const prefix = `${compiled.rule.name}\u0003`;
-    const seen = new Set<string>();
-    const forMs = compiled.rule.forMs ?? 0;
-    for (const e of evaluations) {
-      const key = prefix + labelsKey(e.labels);
-      if (!e.breaching) continue;
-      seen.add(key);
-      let track = this.#tracks.get(key);
-      if (track === undefined) {
-        track = { compiled, key, labels: { ...compiled.rule.labels, ...e.labels }, status: 'pending', startsAt: t, firedAt: undefined, consecutive: 0, value: e.value, threshold: e.threshold, notified: false };
-        this.#tracks.set(key, track);
-      }
-      track.consecutive++;
-      track.value = e.value;
-      track.threshold = e.threshold;
-      if (track.status === 'pending') {
-        if (t - track.startsAt >= forMs && track.consecutive >= this.#occurrences) this.#fire(track, t);
-      } else {
-        this.#renotify(track, t);
-      }
-    }
-    const last = new Map(evaluations.map((e) => [prefix + labelsKey(e.labels), e]));
-    for (const [key, track] of this.#tracks) {
-      if (track.compiled !== compiled || seen.has(key)) continue;
-      this.#tracks.delete(key);
-      // A pending alert that stops breaching never existed as far as anyone outside knows.
-      if (track.status === 'firing') {
-        const e = last.get(key);
-        if (e !== undefined) {
-          track.value = e.value;
-          track.threshold = e.threshold;
-        }
-        this.#resolve(track, t);
-      }
+  #checkKnown(compiled: CompiledRule, snapshot: MetricsSnapshot): void {
+    const unknown = this.#unknown as Set<string>;
+    for (const metric of compiled.metrics) {
+      const key = `${compiled.rule.name}\u0000${metric}`;
+      if (unknown.has(key) || metricsNamed(snapshot, metric).length !== 0) continue;
+      unknown.add(key);
+      this.#telemetry.emit(ALERT_UNKNOWN_METRIC_EVENT, {}, { rule: compiled.rule.name, metric });
     }
   }
 
-  #fire(track: Track, t: number): void {
-    track.status = 'firing';
-    track.firedAt = t;
-    const previous = this.#lastNotified.get(track.key);
-    const send = previous === undefined || t - previous >= this.#minIntervalMs;
-    const alert = this.#alert(track, 'firing');
-    this.#record(alert);
-    this.#emit(ALERT_FIRED_EVENT, alert, !send);
-    if (send) this.#notify(track, alert, t);
-  }
-
-  #renotify(track: Track, t: number): void {
-    const previous = this.#lastNotified.get(track.key);
-    const due = !track.notified
-      ? previous === undefined || t - previous >= this.#minIntervalMs
-      : this.#repeatMs !== undefined && previous !== undefined && t - previous >= Math.max(this.#repeatMs, this.#minIntervalMs);
-    if (due) this.#notify(track, this.#alert(track, 'firing'), t);
-  }
-
-  #resolve(track: Track, t: number): void {
-    const alert = this.#alert(track, 'resolved', t);
-    this.#record(alert);
-    this.#emit(ALERT_RESOLVED_EVENT, alert, !track.notified);
-    if (track.notified) this.#notify(track, alert, t);
-  }
-
-  #notify(track: Track, alert: Alert, t: number): void {
-    track.notified = true;
-    this.#lastNotified.set(track.key, t);
-    for (const q of this.#queues) q.push(alert);
-  }
-
-  #alert(track: Track, status: Alert['status'], endsAt?: number): Alert {
-    const rule = track.compiled.rule;
-    const alert: Alert = {
-      name: rule.name,
-      severity: rule.severity,
-      status,
-      labels: Object.freeze({ ...track.labels }),
-      annotations: Object.freeze({ ...rule.annotations }),
-      value: track.value,
-      threshold: track.threshold,
-      startsAt: track.startsAt,
-      ...(track.firedAt !== undefined && status !== 'pending' ? { firedAt: track.firedAt } : {}),
-      ...(endsAt !== undefined ? { endsAt } : {}),
-    };
-    return Object.freeze(alert);
-  }
-
-  #record(alert: Alert): void {
-    if (this.#historySize === 0) return;
-    this.#history.push(alert);
-    if (this.#history.length > this.#historySize) this.#history.shift();
-  }
-
-  #emit(event: typeof ALERT_FIRED_EVENT, alert: Alert, suppressed: boolean): void {
+  #emit(alert: Alert, suppressed: boolean): void {
     const measurements: Record<string, number> = { value: alert.value, threshold: alert.threshold, startsAt: alert.startsAt };
     if (alert.endsAt !== undefined) {
       measurements.endsAt = alert.endsAt;
-      measurements.duration = Math.round((alert.endsAt - (alert.firedAt ?? alert.startsAt)) * 1e6);
+      measurements.duration = msToNs(alert.endsAt - (alert.firedAt ?? alert.startsAt));
     }
-    this.#telemetry.emit(event, measurements, {
-      name: alert.name,
-      severity: alert.severity,
-      status: alert.status,
-      labels: alert.labels,
-      annotations: alert.annotations,
-      suppressed,
-    });
+    const metadata: Record<string, unknown> = { name: alert.name, severity: alert.severity, status: alert.status, labels: alert.labels, annotations: alert.annotations, suppressed };
+    if (alert.reason !== undefined) metadata.reason = alert.reason;
+    this.#telemetry.emit(alert.status === 'resolved' ? ALERT_RESOLVED_EVENT : ALERT_FIRED_EVENT, measurements, metadata);
   }
 
   #deliveryFailed(f: DeliveryFailure): void {
@@ -325,10 +195,24 @@ export class Alerts {
   }
 
   #reportFailure(handlerId: string, error: unknown): void {
-    this.#telemetry.emit(
-      HANDLER_FAILURE_EVENT,
-      { monotonicTime: Math.round(performance.now() * 1e6), systemTime: Date.now() },
-      { handlerId, event: EVALUATION, config: undefined, error, stacktrace: error instanceof Error ? (error.stack ?? String(error)) : String(error) },
-    );
+    this.#telemetry.emit(HANDLER_FAILURE_EVENT, timeMeasurements(), {
+      handlerId,
+      event: EVALUATION,
+      config: undefined,
+      error,
+      stacktrace: error instanceof Error ? (error.stack ?? String(error)) : String(error),
+    });
   }
+}
+
+/** The metric names the aggregator defines, read through its public visitor (no series visited). */
+function definedMetrics(aggregator: { collect(visitor: { metric(m: { readonly definition: { readonly name: string } }): boolean }): void }): Set<string> {
+  const names = new Set<string>();
+  aggregator.collect({
+    metric: (m) => {
+      names.add(m.definition.name);
+      return false;
+    },
+  });
+  return names;
 }

@@ -1,14 +1,16 @@
+import { Telemetry } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import { Subject } from 'rxjs';
 import type { MetricsSnapshot } from '@rx-telemetry/hdr';
 import { Alerts, ALERT_DELIVERY_FAILED_EVENT, ALERT_FIRED_EVENT, type Alert, type AlertHandler } from '../src/index.js';
-import { recordingBus } from './recording-bus.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 import { latency, snapshot } from './snapshots.js';
 
 const RULE = { name: 'Hot', severity: 'warning', metric: 'lat', stat: 'p99', op: '>', threshold: 100 } as const;
 
 function setup(handlers: AlertHandler[], delivery?: { queueSize?: number; timeoutMs?: number }) {
-  const { telemetry, seen } = recordingBus(ALERT_FIRED_EVENT, ALERT_DELIVERY_FAILED_EVENT);
+  const telemetry = new Telemetry();
+  const seen = recordEvents(telemetry, [ALERT_FIRED_EVENT, ALERT_DELIVERY_FAILED_EVENT]);
   const source = new Subject<MetricsSnapshot>();
   const alerts = new Alerts(telemetry, { source, rules: [RULE], handlers, delivery });
   let t = 0;
@@ -111,18 +113,61 @@ describe('delivery', () => {
     expect(alerts.deliveryStats().stuck.queued).to.equal(1);
   });
 
-  it('stop() lets queued deliveries finish and telemetry.shutdown() waits for them', async () => {
-    const done: string[] = [];
+  it('stop() resolves what is still firing, waits for the queued deliveries, and returns the same promise every call', async () => {
+    const done: Alert[] = [];
     const slow: AlertHandler = async (a) => {
       await new Promise((r) => setTimeout(r, 15));
-      done.push(a.status);
+      done.push(a);
     };
-    const { telemetry, alerts, flip } = setup([slow]);
+    const { seen, alerts, flip } = setup([slow]);
     flip(3);
-    alerts.stop();
+    const stopping = alerts.stop();
+    expect(alerts.stop()).to.equal(stopping);
     expect(done).to.have.length(0);
+    await stopping;
+    expect(done.map((a) => a.status)).to.deep.equal(['firing', 'resolved', 'firing', 'resolved']);
+    expect(done[3]).to.include({ reason: 'stopped', endsAt: 2000 });
+    expect(alerts.active()).to.deep.equal([]);
+    expect(seen.filter((s) => s.event === 'telemetry.alert.delivery_failed')).to.deep.equal([]);
+  });
+
+  it('telemetry.shutdown() alone stops it the same way (registered as "alerts")', async () => {
+    const done: string[] = [];
+    const { telemetry, flip } = setup([async (a) => void done.push(a.status)]);
+    flip(3);
+    const report = await telemetry.shutdown();
+    expect(report.stopped).to.deep.equal(['alerts']);
+    expect(done).to.deep.equal(['firing', 'resolved', 'firing', 'resolved']);
+  });
+
+  it('stop() waits at most delivery.stopTimeoutMs: the delivery in flight is aborted, the rest dropped, each reported as abandoned', async () => {
+    let signal: AbortSignal | undefined;
+    const hung: AlertHandler = Object.assign(
+      (_a: Alert, s: AbortSignal) => {
+        signal = s;
+        return never();
+      },
+      { handlerName: 'hung' },
+    );
+    const telemetry = new Telemetry();
+    const seen = recordEvents(telemetry, [ALERT_DELIVERY_FAILED_EVENT]);
+    const source = new Subject<MetricsSnapshot>();
+    const alerts = new Alerts(telemetry, { source, rules: [RULE], handlers: [hung], delivery: { timeoutMs: 60_000, stopTimeoutMs: 30 } });
+    source.next(snapshot(0, latency('lat', [{}, 500])));
+    source.next(snapshot(1000, latency('lat', [{}, 50])));
+    source.next(snapshot(2000, latency('lat', [{}, 500])));
+    const started = Date.now();
     await telemetry.shutdown();
-    expect(done).to.deep.equal(['firing', 'resolved', 'firing']);
+    expect(Date.now() - started).to.be.below(1000);
+    expect(signal?.aborted).to.equal(true);
+    // In flight: the first firing; waiting: its resolution, the second firing, and stop()'s resolution.
+    expect(seen.map((f) => `${String(f.metadata.reason)}:${String(f.metadata.status)}`)).to.deep.equal([
+      'abandoned:resolved',
+      'abandoned:firing',
+      'abandoned:resolved',
+      'abandoned:firing',
+    ]);
+    expect(alerts.deliveryStats().hung).to.deep.equal({ delivered: 0, failed: 4, queued: 0 });
   });
 
   it('gives handlers that share a name distinct names in stats', async () => {

@@ -14,12 +14,4 @@ describe('docs examples run', function () {
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stderr).to.equal('');
   });
-
-  it('docs/health.md: the first example prints a health report with its custom check', async () => {
-    const r = await runDocExample('health.md');
-    expect(r.status, r.stderr).to.equal(0);
-    const [status, db] = r.stdout.trim().split(' ', 2);
-    expect(['healthy', 'degraded', 'critical']).to.include(status);
-    expect(db).to.equal('healthy');
-  });
 });

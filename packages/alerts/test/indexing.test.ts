@@ -1,8 +1,9 @@
+import { Telemetry } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import { Subject } from 'rxjs';
 import type { MetricSnapshot, MetricsSnapshot } from '@rx-telemetry/hdr';
 import { Alerts, ALERT_FIRED_EVENT, type AlertRule } from '../src/index.js';
-import { recordingBus } from './recording-bus.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 import { latency, metric, snapshot, valueSeries } from './snapshots.js';
 
 // An array that counts how often it is walked from the start: every walk (for…of, map, find …)
@@ -20,7 +21,8 @@ function countingArray<T>(items: T[]): { array: T[]; walks: () => number } {
 
 describe('rule evaluation indexed by metric name', () => {
   it('walks a snapshot’s metrics once per snapshot however many rules there are, and every kind still fires', () => {
-    const { telemetry, seen } = recordingBus(ALERT_FIRED_EVENT);
+    const telemetry = new Telemetry();
+  const seen = recordEvents(telemetry, [ALERT_FIRED_EVENT]);
     const source = new Subject<MetricsSnapshot>();
     const rules: AlertRule[] = [];
     for (let i = 0; i < 30; i++) rules.push({ name: `Slow${i}`, severity: 'warning', metric: `m${i}.duration`, stat: 'p99', op: '>', threshold: 100 });

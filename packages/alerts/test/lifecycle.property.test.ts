@@ -4,7 +4,7 @@ import { Subject } from 'rxjs';
 import { Telemetry } from '@rx-telemetry/core';
 import type { MetricsSnapshot } from '@rx-telemetry/hdr';
 import { Alerts, ALERT_FIRED_EVENT } from '../src/index.js';
-import { recordingBus } from './recording-bus.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 import { latency, snapshot } from './snapshots.js';
 
 const STEP_MS = 1000;
@@ -56,7 +56,8 @@ describe('alert lifecycle (properties)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 8 }), async (breaches, intervalSteps) => {
         const minIntervalMs = intervalSteps * STEP_MS;
-        const { telemetry, seen } = recordingBus(ALERT_FIRED_EVENT);
+        const telemetry = new Telemetry();
+  const seen = recordEvents(telemetry, [ALERT_FIRED_EVENT]);
         const source = new Subject<MetricsSnapshot>();
         const sent: { status: string; at: number }[] = [];
         let now = 0;

@@ -1,14 +1,16 @@
+import { Telemetry } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import { Subject } from 'rxjs';
 import type { MetricsSnapshot } from '@rx-telemetry/hdr';
 import { Alerts, ALERT_FIRED_EVENT, ALERT_RESOLVED_EVENT, type Alert, type AlertRule } from '../src/index.js';
-import { recordingBus } from './recording-bus.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 import { latency, snapshot } from './snapshots.js';
 
 const P99_RULE: AlertRule = { name: 'SlowApi', severity: 'critical', metric: 'http.duration', stat: 'p99', op: '>', threshold: 250, forMs: 3000 };
 
 function setup(rules: AlertRule[] = [P99_RULE]) {
-  const { telemetry, seen } = recordingBus(ALERT_FIRED_EVENT, ALERT_RESOLVED_EVENT);
+  const telemetry = new Telemetry();
+  const seen = recordEvents(telemetry, [ALERT_FIRED_EVENT, ALERT_RESOLVED_EVENT]);
   const source = new Subject<MetricsSnapshot>();
   const notified: Alert[] = [];
   const alerts = new Alerts(telemetry, { source, rules, handlers: [(a) => void notified.push(a)] });
@@ -110,7 +112,7 @@ describe('alert lifecycle', () => {
   });
 
   it('keeps history bounded to historySize, dropping the oldest', () => {
-    const { telemetry } = recordingBus(ALERT_FIRED_EVENT);
+    const telemetry = new Telemetry();
     const source = new Subject<MetricsSnapshot>();
     const alerts = new Alerts(telemetry, { source, rules: [{ ...P99_RULE, forMs: 0 }], historySize: 3 });
     for (let i = 0; i < 6; i++) source.next(snapshot(i * 1000, latency('http.duration', [{}, i % 2 === 0 ? 400 : 100])));

@@ -4,11 +4,11 @@ import type { MetricType } from '@rx-telemetry/core';
 export const WINDOW_MS = 10_000;
 
 export function snapshot(timestamp: number, ...metrics: MetricSnapshot[]): MetricsSnapshot {
-  return { timestamp, windowMs: WINDOW_MS, metrics, droppedEvents: 0, overflowSeries: 0 };
+  return { timestamp, windowMs: WINDOW_MS, metrics, droppedEvents: 0, overflowSeries: 0, foldedEvents: 0 };
 }
 
 export function metric(name: string, type: MetricType, series: SeriesSnapshot[]): MetricSnapshot {
-  return { name, type, unit: undefined, description: undefined, series, droppedEvents: 0, overflowSeries: 0 };
+  return { name, type, unit: undefined, description: undefined, series, droppedEvents: 0, overflowSeries: 0, foldedEvents: 0 };
 }
 
 /** A counter/sum/lastValue series. */

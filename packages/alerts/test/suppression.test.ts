@@ -1,12 +1,14 @@
+import { Telemetry } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import { Subject } from 'rxjs';
 import type { MetricsSnapshot } from '@rx-telemetry/hdr';
 import { Alerts, ALERT_FIRED_EVENT, ALERT_RESOLVED_EVENT, type Alert, type AlertsOptions } from '../src/index.js';
-import { recordingBus } from './recording-bus.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 import { latency, snapshot } from './snapshots.js';
 
 function setup(options: Partial<AlertsOptions>) {
-  const { telemetry, seen } = recordingBus(ALERT_FIRED_EVENT, ALERT_RESOLVED_EVENT);
+  const telemetry = new Telemetry();
+  const seen = recordEvents(telemetry, [ALERT_FIRED_EVENT, ALERT_RESOLVED_EVENT]);
   const source = new Subject<MetricsSnapshot>();
   const notified: Alert[] = [];
   const alerts = new Alerts(telemetry, {

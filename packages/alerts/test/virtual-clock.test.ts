@@ -1,8 +1,9 @@
+import { Telemetry } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import { interval, map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ALERT_FIRED_EVENT, ALERT_RESOLVED_EVENT, Alerts } from '../src/index.js';
-import { recordingBus } from './recording-bus.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 import { latency, snapshot } from './snapshots.js';
 
 describe('on a virtual clock (TestScheduler)', () => {
@@ -10,7 +11,8 @@ describe('on a virtual clock (TestScheduler)', () => {
     const scheduler = new TestScheduler((a, b) => {
       expect(a).to.deep.equal(b);
     });
-    const { telemetry, seen } = recordingBus(ALERT_FIRED_EVENT, ALERT_RESOLVED_EVENT);
+    const telemetry = new Telemetry();
+  const seen = recordEvents(telemetry, [ALERT_FIRED_EVENT, ALERT_RESOLVED_EVENT]);
     scheduler.run(({ flush }) => {
       // p99 is 500 from t=3 s to t=7 s, 50 otherwise; snapshots every second for 12 s.
       const source = interval(1000, scheduler).pipe(

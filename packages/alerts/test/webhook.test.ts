@@ -1,10 +1,11 @@
+import { Telemetry } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import { Subject } from 'rxjs';
 import type { MetricsSnapshot } from '@rx-telemetry/hdr';
 import { freePort } from '@rx-telemetry/devkit/peer-process';
 import { Alerts, ALERT_DELIVERY_FAILED_EVENT, webhookHandler, type WebhookOptions, type WebhookPayload } from '../src/index.js';
 import { startReceiver, type Behaviour, type Receiver } from './http-receiver.js';
-import { recordingBus } from './recording-bus.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 import { latency, snapshot } from './snapshots.js';
 
 const RULE = { name: 'Hot', severity: 'critical', metric: 'lat', stat: 'p99', op: '>', threshold: 100 } as const;
@@ -17,7 +18,8 @@ afterEach(async () => {
 
 async function run(behaviour: Behaviour, hook: Omit<WebhookOptions, 'url'>, url?: (base: string) => string) {
   receiver = await startReceiver(behaviour);
-  const { telemetry, seen } = recordingBus(ALERT_DELIVERY_FAILED_EVENT);
+  const telemetry = new Telemetry();
+  const seen = recordEvents(telemetry, [ALERT_DELIVERY_FAILED_EVENT]);
   const source = new Subject<MetricsSnapshot>();
   const alerts = new Alerts(telemetry, { source, rules: [RULE], handlers: [webhookHandler({ url: url ? url(receiver.url) : receiver.url, ...hook })] });
   source.next(snapshot(Date.now(), latency('lat', [{ route: '/pay' }, 700])));
@@ -107,7 +109,7 @@ describe('webhookHandler (real HTTP server on 127.0.0.1)', () => {
     receiver = await startReceiver(() => 'hang');
     const source = new Subject<MetricsSnapshot>();
     const other: string[] = [];
-    const alerts = new Alerts(recordingBus(ALERT_DELIVERY_FAILED_EVENT).telemetry, {
+    const alerts = new Alerts(new Telemetry(), {
       source,
       rules: [RULE],
       handlers: [webhookHandler({ url: receiver.url, timeoutMs: 5000, retries: 0, backoffMs: 0 }), (a) => void other.push(a.status)],
@@ -121,5 +123,29 @@ describe('webhookHandler (real HTTP server on 127.0.0.1)', () => {
     expect(other).to.deep.equal(['firing', 'resolved']);
     expect(Date.now() - started).to.be.below(1000);
     expect(Object.values(alerts.deliveryStats())[0]).to.include({ delivered: 0, queued: 1 });
+  });
+
+  it('a webhook that never answers cannot hold up shutdown: at delivery.stopTimeoutMs the request is aborted and reported (issue 14 item 10)', async () => {
+    receiver = await startReceiver(() => 'hang');
+    const telemetry = new Telemetry();
+    const failures = recordEvents(telemetry, [ALERT_DELIVERY_FAILED_EVENT]);
+    const source = new Subject<MetricsSnapshot>();
+    new Alerts(telemetry, {
+      source,
+      rules: [RULE],
+      handlers: [webhookHandler({ url: receiver.url, timeoutMs: 60_000, retries: 3, backoffMs: 1000 })],
+      delivery: { stopTimeoutMs: 100 },
+    });
+    source.next(snapshot(Date.now(), latency('lat', [{}, 700])));
+    await receiver.waitFor(1);
+    const started = Date.now();
+    const report = await telemetry.shutdown();
+    expect(Date.now() - started).to.be.below(2000);
+    expect(report).to.deep.include({ stopped: ['alerts'], abandoned: [] });
+    expect(failures.map((f) => [f.metadata.reason, f.metadata.status, f.measurements.attempts])).to.deep.equal([
+      ['abandoned', 'resolved', 0],
+      ['abandoned', 'firing', 1],
+    ]);
+    expect(receiver.received, 'no retry after the abort').to.have.length(1);
   });
 });

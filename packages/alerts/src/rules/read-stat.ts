@@ -1,6 +1,6 @@
 import type { MetricSnapshot, MetricsSnapshot, SeriesSnapshot } from '@rx-telemetry/hdr';
 import type { CounterWindow } from './counter-window.js';
-import { hasTags } from './labels.js';
+import { hasTags } from '../labels.js';
 import { metricsNamed } from './metric-index.js';
 import type { Stat } from './rule.js';
 

@@ -1,6 +1,7 @@
-import { isHealthStatus, type CheckResult, type HealthCheck } from './health-report.js';
+import type { CheckResult, HealthCheck } from '@rx-telemetry/core';
+import { isHealthStatus } from './health-report.js';
 
-/** Runs a custom check; never rejects and never takes longer than `timeoutMs`. */
+/** Runs one check; never rejects and never takes longer than `timeoutMs` (then its signal is aborted). */
 export async function runCheck(name: string, check: HealthCheck, timeoutMs: number): Promise<CheckResult> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;

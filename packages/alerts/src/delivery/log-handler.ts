@@ -1,4 +1,4 @@
-import type { Alert } from './alert.js';
+import type { Alert } from '../alert.js';
 import { named, type AlertHandler } from './handler.js';
 
 type LogMethod = (obj: object, msg?: string) => void;

@@ -1,4 +1,4 @@
-import { labelsKey } from './labels.js';
+import { labelsKey } from '../labels.js';
 
 interface Sample {
   readonly t: number;

@@ -3,7 +3,7 @@ import { compare } from './compare.js';
 import { CounterWindow } from './counter-window.js';
 import { metricsNamed } from './metric-index.js';
 import type { Evaluation, RuleEvaluator } from './evaluation.js';
-import { hasTags, labelsKey } from './labels.js';
+import { hasTags, labelsKey } from '../labels.js';
 import { readAmount } from './read-stat.js';
 import type { RatioRule } from './rule.js';
 

@@ -1,7 +1,7 @@
 import type { MetricsSnapshot } from '@rx-telemetry/hdr';
 import { CounterWindow } from './counter-window.js';
 import type { Evaluation, RuleEvaluator } from './evaluation.js';
-import { labelsKey } from './labels.js';
+import { labelsKey } from '../labels.js';
 import { forEachStat } from './read-stat.js';
 import type { AnomalyRule } from './rule.js';
 

@@ -1,4 +1,4 @@
-import type { Severity } from './alert.js';
+import type { Severity } from '../alert.js';
 
 /**
  * What a threshold or anomaly rule reads from a series:

@@ -1,12 +1,4 @@
-export type HealthStatus = 'healthy' | 'degraded' | 'critical';
-
-export interface CheckResult {
-  readonly status: HealthStatus;
-  /** Human-readable: what was measured, against what. */
-  readonly detail: string;
-  /** The measured number, when there is one (ms, ratio, count). */
-  readonly value?: number;
-}
+import type { CheckResult, HealthStatus } from '@rx-telemetry/core';
 
 /**
  * What `health()` resolves: the worst status of all checks, and each check's own.
@@ -24,16 +16,6 @@ export type HealthReport = {
   readonly timestamp: string;
   readonly checks: Readonly<Record<string, CheckResult>>;
 };
-
-/**
- * A custom check. It gets an AbortSignal that fires when its timeout expires; a check that
- * throws, rejects or times out reports `critical`. A bare status is accepted for brevity.
- *
- * ```ts
- * const db: HealthCheck = async (signal) => ((await ping(pool, { signal })) ? 'healthy' : { status: 'critical', detail: 'no answer' });
- * ```
- */
-export type HealthCheck = (signal: AbortSignal) => Promise<CheckResult | HealthStatus> | CheckResult | HealthStatus;
 
 const RANK: Readonly<Record<HealthStatus, number>> = { healthy: 0, degraded: 1, critical: 2 };
 

@@ -1,19 +1,13 @@
-import type { Alert } from './alert.js';
-import { checkCount, checkHeaders, checkInteger } from './check-number.js';
-import { checkUrl } from './check-url.js';
+import { checkUrl, displayUrl } from '@rx-telemetry/http-client';
+import type { Alert } from '../alert.js';
 import { named, type AlertHandler } from './handler.js';
-import { postJson } from './post-json.js';
-import { displayUrl } from './redact.js';
+import { jsonPoster, type HttpHandlerOptions } from './http-post.js';
 
-export interface AlertmanagerOptions {
+export interface AlertmanagerOptions extends HttpHandlerOptions {
   /** Alertmanager's base URL, e.g. `http://127.0.0.1:9093` (`/api/v2/alerts` is appended). */
   readonly url: string;
-  readonly headers?: Readonly<Record<string, string>>;
   /** Where the alert came from, shown as its source link in Alertmanager's UI. */
   readonly generatorURL?: string;
-  readonly timeoutMs?: number;
-  readonly retries?: number;
-  readonly backoffMs?: number;
 }
 
 /** One alert as Alertmanager's API v2 (`postableAlert`) takes it. */
@@ -33,22 +27,18 @@ export interface PostableAlert {
  * `repeatIntervalMs` on `Alerts` below that for alerts that may fire longer.
  *
  * ```ts
- * new Alerts(telemetry, { source, rules, repeatIntervalMs: 60_000,
+ * new Alerts(telemetry, { aggregator, rules, repeatIntervalMs: 60_000,
  *   handlers: [alertmanagerHandler({ url: 'http://127.0.0.1:9093' })] });
  * ```
  */
 export function alertmanagerHandler(options: AlertmanagerOptions): AlertHandler {
   if (options === null || typeof options !== 'object') throw new TypeError('alertmanagerHandler: options must be an object');
-  const base = checkUrl(options.url, 'alertmanagerHandler');
+  checkUrl(options.url, 'alertmanagerHandler');
   if (options.generatorURL !== undefined) checkUrl(options.generatorURL, 'alertmanagerHandler: generatorURL');
+  const base = options.url;
   const url = /\/api\/v2\/alerts\/?$/.test(base) ? base : `${base.replace(/\/+$/, '')}/api/v2/alerts`;
-  const post = {
-    headers: checkHeaders(options.headers, 'alertmanagerHandler: headers'),
-    timeoutMs: checkCount(options.timeoutMs ?? 5000, 'alertmanagerHandler: timeoutMs', 1),
-    retries: checkInteger(options.retries ?? 3, 'alertmanagerHandler: retries', 0),
-    backoffMs: checkCount(options.backoffMs ?? 500, 'alertmanagerHandler: backoffMs', 0),
-  };
-  return named(`alertmanager(${displayUrl(base)})`, (alert) => postJson(url, [toPostableAlert(alert, options.generatorURL)], post));
+  const poster = jsonPoster(options, 'alertmanagerHandler', url);
+  return named(`alertmanager(${displayUrl(base)})`, (alert, signal) => poster.post([toPostableAlert(alert, options.generatorURL)], signal));
 }
 
 /** Alertmanager label names must match `[a-zA-Z_][a-zA-Z0-9_]*`; tag names like `http.route` do not. */
