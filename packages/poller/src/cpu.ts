@@ -1,6 +1,5 @@
-import type { Telemetry } from '@rx-telemetry/core';
+import { now, type Telemetry } from '@rx-telemetry/core';
 import { availableParallelism } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { CPU_EVENT } from './events.js';
 import type { Source } from './source.js';
 
@@ -13,12 +12,12 @@ export function cpuSource(telemetry: Telemetry): Source {
   const event = telemetry.event(CPU_EVENT);
   const cores = availableParallelism();
   let last = process.cpuUsage();
-  let lastAt = performance.now();
+  let lastAt = now();
   return {
     name: 'cpu',
     poll() {
       const usage = process.cpuUsage();
-      const at = performance.now();
+      const at = now();
       const user = usage.user - last.user;
       const system = usage.system - last.system;
       const elapsedUs = (at - lastAt) * 1000;

@@ -22,6 +22,7 @@ export type CustomMeasurement =
 
 export function customSource(telemetry: Telemetry, measurement: CustomMeasurement, index: number): Source {
   if (typeof measurement === 'function') {
+    // It emits by itself: once stopped, it is no longer called (what it emits from a promise still running is its own).
     return { name: measurement.name || `measurements[${index}]`, poll: () => measurement(telemetry) };
   }
   if (measurement === null || typeof measurement !== 'object' || !isEventName(measurement.event) || typeof measurement.measure !== 'function') {
@@ -31,7 +32,11 @@ export function customSource(telemetry: Telemetry, measurement: CustomMeasuremen
   }
   const { measure, metadata } = measurement;
   const event = telemetry.event(measurement.event);
-  const emit = (measurements: Measurements): void => event.emit(measurements, metadata);
+  let stopped = false;
+  // A measure that settles after the poller stopped is not emitted.
+  const emit = (measurements: Measurements): void => {
+    if (!stopped) event.emit(measurements, metadata);
+  };
   return {
     name: measurement.name ?? measurement.event.join('.'),
     poll() {
@@ -39,6 +44,9 @@ export function customSource(telemetry: Telemetry, measurement: CustomMeasuremen
       const result = measure();
       if (result instanceof Promise) return result.then(emit);
       emit(result);
+    },
+    stop() {
+      stopped = true;
     },
   };
 }

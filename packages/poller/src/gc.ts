@@ -1,4 +1,4 @@
-import type { Telemetry } from '@rx-telemetry/core';
+import { msToNs, type Telemetry } from '@rx-telemetry/core';
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { GC_EVENT } from './events.js';
 import type { Source } from './source.js';
@@ -35,7 +35,7 @@ export function gcSource(telemetry: Telemetry): Source {
     let tally = tallies.get(kind);
     if (tally === undefined) tallies.set(kind, (tally = { count: 0, duration: 0 }));
     tally.count++;
-    tally.duration += Math.round(entry.duration * 1e6);
+    tally.duration += msToNs(entry.duration);
   };
   observer.observe({ entryTypes: ['gc'] });
   return {

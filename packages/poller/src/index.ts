@@ -1,3 +1,4 @@
+// The public API of @rx-telemetry/poller. Every name here is listed in README.md's API section.
 export { startPoller, BUILTIN_MEASUREMENTS, type Poller, type PollerOptions, type PollerMeasurement, type BuiltinMeasurement } from './start-poller.js';
 export type { CustomMeasurement } from './custom.js';
 export type { NvidiaSmiOptions } from './nvidia-smi.js';

@@ -1,5 +1,4 @@
-import type { Telemetry } from '@rx-telemetry/core';
-import { performance } from 'node:perf_hooks';
+import { timeMeasurements, type Telemetry } from '@rx-telemetry/core';
 import { cpuSource } from './cpu.js';
 import { customSource, type CustomMeasurement } from './custom.js';
 import { eventLoopSource } from './event-loop.js';
@@ -33,17 +32,26 @@ export interface Poller {
   poll(): Promise<void>;
   /** Names of the measurements still polled (failed and unavailable ones are dropped). */
   measurements(): string[];
-  /** Stops the timer and releases observers, histograms and running nvidia-smi. Idempotent. */
-  stop(): void;
+  /**
+   * Stops polling: clears the timer at once, lets a poll in progress finish (at most
+   * `STOP_WAIT_MS`) so its round is emitted whole, then releases observers, histograms and a
+   * still-running nvidia-smi; nothing is emitted after it resolves. Idempotent: every call returns
+   * the same promise; `telemetry.shutdown()` calls it.
+   */
+  stop(): Promise<void>;
 }
 
 const MAX_TIMER_MS = 2_147_483_647;
+/** The longest `stop()` waits for async measurements of a poll in progress. */
+export const STOP_WAIT_MS = 1000;
+let pollerSeq = 0;
 
 /**
  * Emits VM (and NVIDIA GPU) measurements every `periodMs`, like Elixir's telemetry_poller:
  * `['vm','memory']`, `['vm','cpu']`, `['vm','event_loop']`, `['vm','gc']`, `['gpu','nvidia']`, plus
  * your own. A measurement that throws is dropped and reported once as
  * `['telemetry','poller','failure']`; the timer is unref'd and never keeps the process alive.
+ * Registered with the bus: create it after the aggregator it feeds, so shutdown stops it first.
  *
  * ```ts
  * const poller = startPoller(telemetry, {
@@ -51,12 +59,12 @@ const MAX_TIMER_MS = 2_147_483_647;
  *   measurements: ['memory', 'cpu', { event: ['app', 'queue'], measure: () => ({ length: queue.length }) }],
  * });
  * telemetry.attach('rss', ['vm', 'memory'], (_e, m) => console.log(m.rss));
- * // later
- * poller.stop();
+ * // later; telemetry.shutdown() does the same
+ * await poller.stop();
  * ```
  */
 export function startPoller(telemetry: Telemetry, options: PollerOptions): Poller {
-  if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.event !== 'function') {
+  if (telemetry === null || typeof telemetry !== 'object' || typeof telemetry.event !== 'function' || typeof telemetry.manage !== 'function') {
     throw new TypeError('startPoller: telemetry must be a Telemetry instance');
   }
   if (options === null || typeof options !== 'object') throw new TypeError('startPoller: options must be an object with periodMs');
@@ -96,12 +104,11 @@ export function startPoller(telemetry: Telemetry, options: PollerOptions): Polle
     sources = sources.filter((s) => s !== source);
     source.stop?.();
     if (error instanceof SourceUnavailable || stopped) return;
-    const at = performance.now();
-    telemetry.emit(
-      POLLER_FAILURE_EVENT,
-      { monotonicTime: Math.round(at * 1e6), systemTime: Math.round(performance.timeOrigin + at) },
-      { measurement: source.name, error, stacktrace: error instanceof Error ? error.stack ?? String(error) : String(error) },
-    );
+    telemetry.emit(POLLER_FAILURE_EVENT, timeMeasurements(), {
+      measurement: source.name,
+      error,
+      stacktrace: error instanceof Error ? (error.stack ?? String(error)) : String(error),
+    });
   };
 
   // Async measurements still running: a slow (or hung) one is skipped by later polls instead of
@@ -132,16 +139,29 @@ export function startPoller(telemetry: Telemetry, options: PollerOptions): Polle
   const timer = setInterval(() => void poll(), periodMs);
   timer.unref();
 
+  const stop = telemetry.manage(`poller-${++pollerSeq}`, async () => {
+    stopped = true;
+    clearInterval(timer);
+    const stopping = sources;
+    sources = [];
+    if (running.size !== 0) {
+      let wait: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled(running.values()),
+        new Promise<void>((resolve) => {
+          wait = setTimeout(resolve, STOP_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(wait);
+    }
+    // Releasing a source also silences a measurement that settles later.
+    for (const source of stopping) source.stop?.();
+  });
+
   return {
     poll,
     measurements: () => sources.map((s) => s.name),
-    stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      for (const source of sources) source.stop?.();
-      sources = [];
-    },
+    stop,
   };
 }
 

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { CPU_EVENT, startPoller } from '../src/index.js';
-import { record } from './record.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 
 /** Spins until this process has used `us` more microseconds of user CPU. */
 function burnUserCpu(us: number): void {
@@ -16,7 +16,7 @@ function burnUserCpu(us: number): void {
 describe('poller: vm.cpu', () => {
   it('reports the user CPU time spent since the start, in µs', async () => {
     const t = new Telemetry();
-    const got = record(t, CPU_EVENT);
+    const got = recordEvents(t, [CPU_EVENT]);
     const before = process.cpuUsage();
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['cpu'] });
     burnUserCpu(30_000);
@@ -32,7 +32,7 @@ describe('poller: vm.cpu', () => {
 
   it('reports only the CPU time since the previous poll', async () => {
     const t = new Telemetry();
-    const got = record(t, CPU_EVENT);
+    const got = recordEvents(t, [CPU_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['cpu'] });
     burnUserCpu(40_000);
     await poller.poll();
@@ -44,7 +44,7 @@ describe('poller: vm.cpu', () => {
 
   it('reports utilization as CPU time over wall time times cores, between 0 and 1', async () => {
     const t = new Telemetry();
-    const got = record(t, CPU_EVENT);
+    const got = recordEvents(t, [CPU_EVENT]);
     const outerStart = performance.now();
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['cpu'] });
     const innerStart = performance.now();

@@ -1,19 +1,19 @@
 import { Telemetry, type Metadata } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import { POLLER_FAILURE_EVENT, startPoller } from '../src/index.js';
-import { record } from './record.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 
 describe('poller: custom measurements', () => {
   it('emits an { event, measure, metadata } measurement', async () => {
     const t = new Telemetry();
-    const got = record(t, ['app', 'queue']);
+    const got = recordEvents(t, [['app', 'queue']]);
     const queue = [1, 2, 3];
     const poller = startPoller(t, { periodMs: 60_000, measurements: [{ event: ['app', 'queue'], measure: () => ({ length: queue.length }), metadata: { queue: 'jobs' } }] });
     await poller.poll();
     queue.push(4);
     await poller.poll();
     poller.stop();
-    expect(got).to.deep.equal([
+    expect(got.map(({ measurements, metadata }) => ({ measurements, metadata }))).to.deep.equal([
       { measurements: { length: 3 }, metadata: { queue: 'jobs' } },
       { measurements: { length: 4 }, metadata: { queue: 'jobs' } },
     ]);
@@ -21,7 +21,7 @@ describe('poller: custom measurements', () => {
 
   it('awaits an async measure', async () => {
     const t = new Telemetry();
-    const got = record(t, ['db', 'pool']);
+    const got = recordEvents(t, [['db', 'pool']]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: [{ event: ['db', 'pool'], measure: async () => ({ idle: await Promise.resolve(7) }) }] });
     await poller.poll();
     poller.stop();
@@ -30,7 +30,7 @@ describe('poller: custom measurements', () => {
 
   it('runs a function measurement that emits by itself', async () => {
     const t = new Telemetry();
-    const got = record(t, ['app', 'users']);
+    const got = recordEvents(t, [['app', 'users']]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: [(telemetry) => telemetry.emit(['app', 'users'], { online: 5 })] });
     await poller.poll();
     poller.stop();
@@ -39,7 +39,7 @@ describe('poller: custom measurements', () => {
 
   it('skips an async measure still running from an earlier poll instead of piling up calls', async () => {
     const t = new Telemetry();
-    const got = record(t, ['db', 'pool']);
+    const got = recordEvents(t, [['db', 'pool']]);
     let calls = 0;
     let release: (() => void) | undefined;
     const measure = (): Promise<{ idle: number }> => {
@@ -64,7 +64,7 @@ describe('poller: custom measurements', () => {
 
   it('drops a throwing measurement and reports it once, with the error', async () => {
     const t = new Telemetry();
-    const failures = record(t, POLLER_FAILURE_EVENT);
+    const failures = recordEvents(t, [POLLER_FAILURE_EVENT]);
     let calls = 0;
     const poller = startPoller(t, {
       periodMs: 60_000,
@@ -90,8 +90,8 @@ describe('poller: custom measurements', () => {
 
   it('drops a rejecting async measurement the same way', async () => {
     const t = new Telemetry();
-    const failures = record(t, POLLER_FAILURE_EVENT);
-    record(t, ['db', 'pool']);
+    const failures = recordEvents(t, [POLLER_FAILURE_EVENT]);
+    recordEvents(t, [['db', 'pool']]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: [{ name: 'pool', event: ['db', 'pool'], measure: async () => Promise.reject(new Error('pool closed')) }] });
     await poller.poll();
     const after = poller.measurements();
@@ -101,7 +101,7 @@ describe('poller: custom measurements', () => {
 
   it('keeps polling the other measurements after one fails', async () => {
     const t = new Telemetry();
-    const got = record(t, ['ok']);
+    const got = recordEvents(t, [['ok']]);
     const poller = startPoller(t, {
       periodMs: 60_000,
       measurements: [
@@ -119,8 +119,8 @@ describe('poller: custom measurements', () => {
 
   it('names a measurement in failures by its event when it has no name', async () => {
     const t = new Telemetry();
-    const failures = record(t, POLLER_FAILURE_EVENT);
-    record(t, ['app', 'cache']);
+    const failures = recordEvents(t, [POLLER_FAILURE_EVENT]);
+    recordEvents(t, [['app', 'cache']]);
     const poller = startPoller(t, {
       periodMs: 60_000,
       measurements: [

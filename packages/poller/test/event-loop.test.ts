@@ -2,7 +2,7 @@ import { Telemetry } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import { setTimeout as delay } from 'node:timers/promises';
 import { EVENT_LOOP_EVENT, startPoller, type Poller } from '../src/index.js';
-import { record, type Recorded } from './record.js';
+import { recordEvents, type RecordedEvent } from '@rx-telemetry/devkit/event-recorder';
 
 function blockFor(ms: number): void {
   const end = performance.now() + ms;
@@ -10,7 +10,7 @@ function blockFor(ms: number): void {
 }
 
 /** Polls until an event_loop event arrives (the monitor samples on its own timer). */
-async function pollUntilEvent(poller: Poller, got: Recorded[]): Promise<Recorded> {
+async function pollUntilEvent(poller: Poller, got: RecordedEvent[]): Promise<RecordedEvent> {
   while (got.length === 0) {
     await delay(2);
     await poller.poll();
@@ -21,7 +21,7 @@ async function pollUntilEvent(poller: Poller, got: Recorded[]): Promise<Recorded
 describe('poller: vm.event_loop', () => {
   it('reports a blocked event loop in p99 and max, in ns', async () => {
     const t = new Telemetry();
-    const got = record(t, EVENT_LOOP_EVENT);
+    const got = recordEvents(t, [EVENT_LOOP_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['event_loop'], eventLoopResolutionMs: 1 });
     await delay(5);
     blockFor(40);
@@ -35,7 +35,7 @@ describe('poller: vm.event_loop', () => {
 
   it('starts each period afresh', async () => {
     const t = new Telemetry();
-    const got = record(t, EVENT_LOOP_EVENT);
+    const got = recordEvents(t, [EVENT_LOOP_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['event_loop'], eventLoopResolutionMs: 1 });
     await delay(5);
     blockFor(100);
@@ -49,7 +49,7 @@ describe('poller: vm.event_loop', () => {
 
   it('emits nothing for a period without a sample', async () => {
     const t = new Telemetry();
-    const got = record(t, EVENT_LOOP_EVENT);
+    const got = recordEvents(t, [EVENT_LOOP_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['event_loop'], eventLoopResolutionMs: 1000 });
     await poller.poll();
     poller.stop();

@@ -4,7 +4,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { GC_EVENT, startPoller } from '../src/index.js';
-import { record } from './record.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as () => void;
@@ -12,7 +12,7 @@ const collect = runInNewContext('gc') as () => void;
 describe('poller: vm.gc', () => {
   it('counts major collections with their duration, by kind', async () => {
     const t = new Telemetry();
-    const got = record(t, GC_EVENT);
+    const got = recordEvents(t, [GC_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['gc'] });
     collect();
     collect();
@@ -29,7 +29,7 @@ describe('poller: vm.gc', () => {
 
   it('counts minor collections caused by allocation', async () => {
     const t = new Telemetry();
-    const got = record(t, GC_EVENT);
+    const got = recordEvents(t, [GC_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['gc'] });
     let keep: number[][] = [];
     for (let i = 0; i < 300_000; i++) {
@@ -45,7 +45,7 @@ describe('poller: vm.gc', () => {
 
   it('starts counting afresh after each poll', async () => {
     const t = new Telemetry();
-    const got = record(t, GC_EVENT);
+    const got = recordEvents(t, [GC_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['gc'] });
     collect();
     await tick();

@@ -1,12 +1,12 @@
 import { Telemetry } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import { MEMORY_EVENT, startPoller } from '../src/index.js';
-import { record } from './record.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 
 describe('poller: vm.memory', () => {
   it('emits rss, heapUsed, heapTotal, external and arrayBuffers in bytes', async () => {
     const t = new Telemetry();
-    const got = record(t, MEMORY_EVENT);
+    const got = recordEvents(t, [MEMORY_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['memory'] });
     const before = process.memoryUsage();
     await poller.poll();
@@ -22,7 +22,7 @@ describe('poller: vm.memory', () => {
 
   it('sees a 64 MiB ArrayBuffer allocated between two polls', async () => {
     const t = new Telemetry();
-    const got = record(t, MEMORY_EVENT);
+    const got = recordEvents(t, [MEMORY_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['memory'] });
     await poller.poll();
     const buffer = new ArrayBuffer(64 * 1024 * 1024);
@@ -36,7 +36,7 @@ describe('poller: vm.memory', () => {
     const t = new Telemetry();
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['memory'] });
     await poller.poll();
-    const got = record(t, MEMORY_EVENT);
+    const got = recordEvents(t, [MEMORY_EVENT]);
     await poller.poll();
     poller.stop();
     expect(got).to.have.length(1);

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NVIDIA_GPU_EVENT, parseNvidiaSmi, POLLER_FAILURE_EVENT, startPoller } from '../src/index.js';
 import { fakeNvidiaSmi, TWO_GPUS, type FakeNvidiaSmi } from './fake-nvidia-smi.js';
-import { record } from './record.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 
 const indexUrl = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'index.js')).href;
 const coreUrl = import.meta.resolve('@rx-telemetry/core');
@@ -20,11 +20,11 @@ describe('poller: gpu.nvidia', () => {
   it('emits one event per GPU from nvidia-smi output', async () => {
     fake = await fakeNvidiaSmi(TWO_GPUS);
     const t = new Telemetry();
-    const got = record(t, NVIDIA_GPU_EVENT);
+    const got = recordEvents(t, [NVIDIA_GPU_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['gpu'], nvidiaSmi: { command: fake.command } });
     await poller.poll();
     poller.stop();
-    expect(got).to.deep.equal(parseNvidiaSmi(TWO_GPUS));
+    expect(got.map(({ measurements, metadata }) => ({ measurements, metadata }))).to.deep.equal(parseNvidiaSmi(TWO_GPUS));
   });
 
   it('finds nvidia-smi on PATH by default (in a child process with the fake first on PATH)', async () => {
@@ -49,8 +49,8 @@ describe('poller: gpu.nvidia', () => {
 
   it('emits nothing and reports nothing when nvidia-smi does not exist, and stops trying', async () => {
     const t = new Telemetry();
-    const got = record(t, NVIDIA_GPU_EVENT);
-    const failures = record(t, POLLER_FAILURE_EVENT);
+    const got = recordEvents(t, [NVIDIA_GPU_EVENT]);
+    const failures = recordEvents(t, [POLLER_FAILURE_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['memory', 'gpu'], nvidiaSmi: { command: '/nonexistent/bin/nvidia-smi' } });
     await poller.poll();
     const after = poller.measurements();
@@ -83,9 +83,9 @@ describe('poller: gpu.nvidia', () => {
   it('reports a failing nvidia-smi once, with its stderr, and drops it', async () => {
     fake = await fakeNvidiaSmi('', { exitCode: 9, stderr: 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.' });
     const t = new Telemetry();
-    const failures = record(t, POLLER_FAILURE_EVENT);
+    const failures = recordEvents(t, [POLLER_FAILURE_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['gpu'], nvidiaSmi: { command: fake.command } });
-    record(t, NVIDIA_GPU_EVENT);
+    recordEvents(t, [NVIDIA_GPU_EVENT]);
     await poller.poll();
     await poller.poll();
     const after = poller.measurements();
@@ -99,8 +99,8 @@ describe('poller: gpu.nvidia', () => {
   it('reports unparsable output as a failure', async () => {
     fake = await fakeNvidiaSmi('garbage\n');
     const t = new Telemetry();
-    const failures = record(t, POLLER_FAILURE_EVENT);
-    record(t, NVIDIA_GPU_EVENT);
+    const failures = recordEvents(t, [POLLER_FAILURE_EVENT]);
+    recordEvents(t, [NVIDIA_GPU_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['gpu'], nvidiaSmi: { command: fake.command } });
     await poller.poll();
     poller.stop();
@@ -110,8 +110,8 @@ describe('poller: gpu.nvidia', () => {
   it('kills an nvidia-smi that exceeds timeoutMs and reports it', async () => {
     fake = await fakeNvidiaSmi(TWO_GPUS, { hang: true });
     const t = new Telemetry();
-    const failures = record(t, POLLER_FAILURE_EVENT);
-    record(t, NVIDIA_GPU_EVENT);
+    const failures = recordEvents(t, [POLLER_FAILURE_EVENT]);
+    recordEvents(t, [NVIDIA_GPU_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['gpu'], nvidiaSmi: { command: fake.command, timeoutMs: 100 } });
     await poller.poll();
     poller.stop();
@@ -121,7 +121,7 @@ describe('poller: gpu.nvidia', () => {
   it('does not start a second nvidia-smi while one is running', async () => {
     fake = await fakeNvidiaSmi(TWO_GPUS, { sleepS: 0.3 });
     const t = new Telemetry();
-    const got = record(t, NVIDIA_GPU_EVENT);
+    const got = recordEvents(t, [NVIDIA_GPU_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['gpu'], nvidiaSmi: { command: fake.command } });
     await Promise.all([poller.poll(), poller.poll(), poller.poll()]);
     poller.stop();
@@ -131,8 +131,8 @@ describe('poller: gpu.nvidia', () => {
   it('kills a running nvidia-smi on stop() and reports nothing', async () => {
     fake = await fakeNvidiaSmi(TWO_GPUS, { hang: true });
     const t = new Telemetry();
-    const failures = record(t, POLLER_FAILURE_EVENT);
-    const got = record(t, NVIDIA_GPU_EVENT);
+    const failures = recordEvents(t, [POLLER_FAILURE_EVENT]);
+    const got = recordEvents(t, [NVIDIA_GPU_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['gpu'], nvidiaSmi: { command: fake.command, timeoutMs: 60_000 } });
     const polling = poller.poll();
     poller.stop();
@@ -144,7 +144,7 @@ describe('poller: gpu.nvidia', () => {
   it('runs nvidia-smi only while someone listens', async () => {
     fake = await fakeNvidiaSmi('garbage\n');
     const t = new Telemetry();
-    const failures = record(t, POLLER_FAILURE_EVENT);
+    const failures = recordEvents(t, [POLLER_FAILURE_EVENT]);
     const poller = startPoller(t, { periodMs: 60_000, measurements: ['gpu'], nvidiaSmi: { command: fake.command } });
     await poller.poll();
     poller.stop();

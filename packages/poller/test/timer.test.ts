@@ -5,7 +5,7 @@ import { MEMORY_EVENT, startPoller } from '../src/index.js';
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { record } from './record.js';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 
 const indexUrl = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'index.js')).href;
 const coreUrl = import.meta.resolve('@rx-telemetry/core');
@@ -19,7 +19,7 @@ describe('poller: timer', () => {
 
   it('polls once per periodMs, the first one period after the start', () => {
     const t = new Telemetry();
-    const got = record(t, MEMORY_EVENT);
+    const got = recordEvents(t, [MEMORY_EVENT]);
     const poller = startPoller(t, { periodMs: 1000, measurements: ['memory'] });
     clock.tick(999);
     const beforeFirst = got.length;
@@ -32,7 +32,7 @@ describe('poller: timer', () => {
 
   it('stops polling and clears its timer on stop()', () => {
     const t = new Telemetry();
-    const got = record(t, MEMORY_EVENT);
+    const got = recordEvents(t, [MEMORY_EVENT]);
     const poller = startPoller(t, { periodMs: 1000, measurements: ['memory'] });
     clock.tick(1000);
     poller.stop();
@@ -42,7 +42,7 @@ describe('poller: timer', () => {
 
   it('ignores poll() after stop()', async () => {
     const t = new Telemetry();
-    const got = record(t, MEMORY_EVENT);
+    const got = recordEvents(t, [MEMORY_EVENT]);
     const poller = startPoller(t, { periodMs: 1000, measurements: ['memory'] });
     poller.stop();
     poller.stop();
