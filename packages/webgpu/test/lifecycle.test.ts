@@ -89,6 +89,14 @@ describe('stopping a device from requestInstrumentedDevice', function () {
     expect(lost).to.have.length(1);
   });
 
+  it('resolves on a device already destroyed, the lost event reported once', async function () {
+    const lost = recordEvents(telemetry, [['compute', 'device', 'lost']]);
+    await submitVectorAdd(new GpuSteps(gpu));
+    gpu.destroy();
+    await gpu.stop();
+    expect(lost).to.have.length(1);
+  });
+
   it('leaves nothing emitted afterwards', async function () {
     await gpu.stop();
     const seen = recordEvents(telemetry, ALL);
