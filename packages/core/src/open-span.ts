@@ -18,6 +18,10 @@ export interface OpenSpan extends SpanScope {
   readonly correlationId: string | undefined;
   /** When it started, a `performance.now()` reading (ms). */
   readonly startTime: number;
+  /** Merges metadata into the end event. */
+  set(metadata: Metadata): OpenSpan;
+  /** Merges measurements into the end event (stop or exception); `duration` and `monotonicTime` are never overridden. */
+  measure(measurements: Measurements): OpenSpan;
   /** Emits `[...prefix, 'stop']`: `duration` and `monotonicTime` come from the times, `measurements` are added. A second end is ignored. */
   stop(measurements?: Measurements, metadata?: Metadata, endTime?: number): void;
   /** Emits `[...prefix, 'exception']` with `kind`, `reason` and `stacktrace`. A second end is ignored. */

@@ -29,6 +29,13 @@ describe('spans opened by hand (startSpan / spanEvent().start)', () => {
     expect(seen[0].metadata.stacktrace).to.match(/lost/);
   });
 
+  it('carry measurements added before an exception (bytes of a failed transfer)', () => {
+    const t = new Telemetry();
+    const seen = recordEvents(t, [['a', 'exception']]);
+    t.startSpan(['a'], {}, 1).measure({ bytes: 64 }).exception(new Error('x'), undefined, 2);
+    expect(seen[0].measurements).to.deep.equal({ duration: 1_000_000, monotonicTime: 2_000_000, bytes: 64 });
+  });
+
   it('ignore a second end', () => {
     const t = new Telemetry();
     const seen = recordEvents(t, [['a', 'stop'], ['a', 'exception']]);
