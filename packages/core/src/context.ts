@@ -1,13 +1,71 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
+import { formatTraceparent, parseTraceparent, type TraceContext, type TraceSource } from './trace-context.js';
 
 /**
- * What travels with the async context: the correlation id and the innermost span.
- * One store for both, so a span costs one `AsyncLocalStorage.run`, not two.
+ * What travels with the async context: the correlation id and the innermost span (whose trace
+ * context it can tell). One store for both, so a span costs one `AsyncLocalStorage.run`, not two.
  */
-export interface ContextStore {
+export interface ContextStore extends TraceSource {
   readonly correlationId: string | undefined;
   readonly spanId: number | undefined;
+}
+
+/** A store that is not a span: withCorrelation's, or withTraceparent's (a remote parent). */
+class PlainStore implements ContextStore {
+  constructor(
+    readonly correlationId: string | undefined,
+    readonly spanId: number | undefined,
+    readonly outer: ContextStore | undefined,
+    readonly remote: TraceContext | undefined,
+  ) {}
+
+  traceContext(): TraceContext | undefined {
+    return this.remote ?? this.outer?.traceContext();
+  }
+}
+
+// A span's start, stop and exception events are dispatched outside its own async context (stop
+// runs after it): while they are, the trace context their handlers see is that span's.
+let dispatching: TraceSource | undefined;
+
+/** Makes `span` the one whose trace context handlers see; returns the previous one to restore. */
+export function enterDispatch(span: TraceSource | undefined): TraceSource | undefined {
+  const outer = dispatching;
+  dispatching = span;
+  return outer;
+}
+
+/**
+ * The W3C trace context of the innermost span (inside a span's callback, or in a handler of its
+ * start/stop/exception events), or of a `withTraceparent` context; `undefined` outside both.
+ * Ids are created on first read.
+ */
+export function currentTraceContext(): TraceContext | undefined {
+  return (dispatching ?? storage.getStore())?.traceContext();
+}
+
+/** The current trace context as a `traceparent` header value, for outgoing requests. */
+export function traceparent(): string | undefined {
+  const ctx = currentTraceContext();
+  return ctx === undefined ? undefined : formatTraceparent(ctx);
+}
+
+/**
+ * Runs `fn` continuing the trace of an incoming `traceparent` header: spans started inside are
+ * children of the remote span. An invalid or missing header is ignored (W3C: start a new trace),
+ * never thrown.
+ *
+ * ```ts
+ * http.createServer((req, res) => withTraceparent(req.headers.traceparent, () => handle(req, res)));
+ * ```
+ */
+export function withTraceparent<T>(header: string | string[] | undefined, fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError('withTraceparent: fn must be a function');
+  const remote = parseTraceparent(Array.isArray(header) ? header[0] : header);
+  if (remote === undefined) return fn();
+  const outer = storage.getStore();
+  return storage.run(new PlainStore(outer?.correlationId, undefined, outer, remote), fn);
 }
 
 export const storage = new AsyncLocalStorage<ContextStore>();
@@ -45,7 +103,7 @@ export function withCorrelation<T>(idOrFn: string | (() => T), maybeFn?: () => T
   }
   if (typeof fn !== 'function') throw new TypeError('withCorrelation: fn must be a function');
   const parent = storage.getStore();
-  return storage.run({ correlationId: id, spanId: parent?.spanId }, fn);
+  return storage.run(new PlainStore(id, parent?.spanId, parent, undefined), fn);
 }
 
 /** The correlation id active in the current async context, if any. */

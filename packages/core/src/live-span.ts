@@ -1,5 +1,6 @@
 import { msToNs, now, epochMs } from './clock.js';
-import type { ContextStore } from './context.js';
+import { enterDispatch, type ContextStore } from './context.js';
+import { childTraceContext, type TraceContext } from './trace-context.js';
 import type { EventName, Measurements, Metadata } from './event-name.js';
 import type { EventNode } from './event-node.js';
 import type { Dispatch } from './handles.js';
@@ -28,8 +29,11 @@ export class LiveSpan implements OpenSpan, ContextStore {
   metadata: Metadata | undefined = undefined;
   measurements: Measurements | undefined = undefined;
   #ended = false;
+  #trace: TraceContext | undefined = undefined;
 
   constructor(
+    /** The async-context store this span started in (its trace parent). */
+    readonly outer: ContextStore | undefined,
     readonly targets: SpanTargets,
     readonly spanId: number,
     readonly parentSpanId: number | undefined,
@@ -51,10 +55,37 @@ export class LiveSpan implements OpenSpan, ContextStore {
     return this;
   }
 
+  /** This span's W3C ids: adopted from a context system (the OTel bridge), or made on first read under the outer trace. */
+  traceContext(): TraceContext {
+    return (this.#trace ??= childTraceContext(this.outer?.traceContext()));
+  }
+
   /** What span-context hooks learn about this span. */
   info(): SpanContextInfo {
     const t = this.startTime;
-    return { prefix: this.targets.prefix, spanId: this.spanId, parentSpanId: this.parentSpanId, correlationId: this.correlationId, metadata: this.startMeta, monotonicTime: msToNs(t), systemTime: epochMs(t) };
+    return {
+      prefix: this.targets.prefix,
+      spanId: this.spanId,
+      parentSpanId: this.parentSpanId,
+      correlationId: this.correlationId,
+      metadata: this.startMeta,
+      monotonicTime: msToNs(t),
+      systemTime: epochMs(t),
+      parentTraceContext: () => this.outer?.traceContext(),
+      adoptTraceContext: (ctx: TraceContext) => {
+        this.#trace = ctx;
+      },
+    };
+  }
+
+  /** Dispatches one of this span's events with this span as the trace context handlers see. */
+  emitOwn(node: EventNode, measurements: Measurements, metadata: Metadata): void {
+    const outer = enterDispatch(this);
+    try {
+      this.targets.dispatch(node, node.name, measurements, metadata);
+    } finally {
+      enterDispatch(outer);
+    }
   }
 
   stop(measurements?: Measurements, metadata?: Metadata, endTime?: number): void {
@@ -72,7 +103,7 @@ export class LiveSpan implements OpenSpan, ContextStore {
       }
       const stop = targets.stopNode;
       if (!stop.active) return;
-      targets.dispatch(stop, stop.name, this.#endMeasurements(duration, monotonicTime), this.metadata === undefined ? this.startMeta : Object.assign({}, this.startMeta, this.metadata));
+      this.emitOwn(stop, this.#endMeasurements(duration, monotonicTime), this.metadata === undefined ? this.startMeta : Object.assign({}, this.startMeta, this.metadata));
     } catch (failure) {
       // Hostile metadata (a throwing getter or Proxy) costs the event, never the caller.
       targets.reportFailure([...targets.prefix, 'stop'], failure);
@@ -97,7 +128,7 @@ export class LiveSpan implements OpenSpan, ContextStore {
       md.kind = 'error';
       md.reason = error;
       md.stacktrace = stackOf(error);
-      targets.dispatch(exception, exception.name, this.#endMeasurements(duration, monotonicTime), md);
+      this.emitOwn(exception, this.#endMeasurements(duration, monotonicTime), md);
     } catch (failure) {
       targets.reportFailure([...targets.prefix, 'exception'], failure);
     }

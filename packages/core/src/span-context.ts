@@ -1,4 +1,5 @@
 import type { EventName, Metadata } from './event-name.js';
+import type { TraceContext } from './trace-context.js';
 
 /** What a span-context hook learns about a span when its callback is about to run. */
 export interface SpanContextInfo {
@@ -12,6 +13,13 @@ export interface SpanContextInfo {
   readonly monotonicTime: number;
   /** Start time, milliseconds since the epoch. */
   readonly systemTime: number;
+  /** The W3C context this span's trace continues (an enclosing span's, or a `withTraceparent` remote parent), if any. */
+  parentTraceContext(): TraceContext | undefined;
+  /**
+   * Gives the span the W3C ids another context system made for it (the OTel bridge passes its
+   * own span's ids), so events, logs and exported spans carry one trace id and span id.
+   */
+  adoptTraceContext(context: TraceContext): void;
 }
 
 /**

@@ -94,9 +94,9 @@ export class SpanEventImpl implements SpanEvent, SpanTargets {
           : { spanId, parentSpanId, correlationId, ...md };
     // The ids are authoritative even if the caller's metadata had keys of the same names.
     if (md.spanId !== undefined || md.parentSpanId !== undefined || md.correlationId !== undefined) reassertIds(startMeta, spanId, parentSpanId, correlationId);
-    const span = new LiveSpan(this, spanId, parentSpanId, correlationId, startMeta, t0);
+    const span = new LiveSpan(parent, this, spanId, parentSpanId, correlationId, startMeta, t0);
     const start = this.startNode;
-    if (start.active) this.dispatch(start, start.name, { monotonicTime: msToNs(t0), systemTime: epochMs(t0) }, startMeta);
+    if (start.active) span.emitOwn(start, { monotonicTime: msToNs(t0), systemTime: epochMs(t0) }, startMeta);
     return span;
   }
 }
