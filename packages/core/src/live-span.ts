@@ -55,6 +55,11 @@ export class LiveSpan implements OpenSpan, ContextStore {
     return this;
   }
 
+  /** Takes the W3C ids another context system made for this span. */
+  adopt(context: TraceContext): void {
+    this.#trace = context;
+  }
+
   /** This span's W3C ids: adopted from a context system (the OTel bridge), or made on first read under the outer trace. */
   traceContext(): TraceContext {
     return (this.#trace ??= childTraceContext(this.outer?.traceContext()));
@@ -62,20 +67,7 @@ export class LiveSpan implements OpenSpan, ContextStore {
 
   /** What span-context hooks learn about this span. */
   info(): SpanContextInfo {
-    const t = this.startTime;
-    return {
-      prefix: this.targets.prefix,
-      spanId: this.spanId,
-      parentSpanId: this.parentSpanId,
-      correlationId: this.correlationId,
-      metadata: this.startMeta,
-      monotonicTime: msToNs(t),
-      systemTime: epochMs(t),
-      parentTraceContext: () => this.outer?.traceContext(),
-      adoptTraceContext: (ctx: TraceContext) => {
-        this.#trace = ctx;
-      },
-    };
+    return new SpanInfo(this);
   }
 
   /** Dispatches one of this span's events with this span as the trace context handlers see. */
@@ -149,5 +141,36 @@ export function stackOf(error: unknown): string {
     return error instanceof Error ? (error.stack ?? String(error)) : String(error);
   } catch {
     return '[unprintable error]';
+  }
+}
+
+/** A span as span-context hooks see it (a class, not a literal with closures: one allocation). */
+class SpanInfo implements SpanContextInfo {
+  readonly prefix: EventName;
+  readonly spanId: number;
+  readonly parentSpanId: number | undefined;
+  readonly correlationId: string | undefined;
+  readonly metadata: Metadata;
+  readonly monotonicTime: number;
+  readonly systemTime: number;
+  readonly #span: LiveSpan;
+
+  constructor(span: LiveSpan) {
+    this.#span = span;
+    this.prefix = span.targets.prefix;
+    this.spanId = span.spanId;
+    this.parentSpanId = span.parentSpanId;
+    this.correlationId = span.correlationId;
+    this.metadata = span.startMeta;
+    this.monotonicTime = msToNs(span.startTime);
+    this.systemTime = epochMs(span.startTime);
+  }
+
+  parentTraceContext(): TraceContext | undefined {
+    return this.#span.outer?.traceContext();
+  }
+
+  adoptTraceContext(context: TraceContext): void {
+    this.#span.adopt(context);
   }
 }

@@ -69,32 +69,32 @@ export class SpanHooks {
   /**
    * Runs `fn` inside every hook. The callback runs exactly once whatever the hooks do: a hook
    * that throws before calling it is reported and `fn` runs bare; one that throws after it ran
-   * is reported and `fn`'s own result (or error) is what the caller gets.
+   * is reported and `fn`'s own result (or error) is what the caller gets. One closure per span
+   * (its context holds the bookkeeping): the bridged span's budget is counted in closures.
    */
   run<T>(prefix: EventName, span: SpanContextInfo, fn: () => T): T {
     const wrap = this.wrap as SpanContextHook;
-    let ran = false;
-    let threw = false;
+    let state = 0; // 0: not run, 1: returned, 2: threw
     let result: T | undefined;
     let error: unknown;
     const inner = (): T => {
-      ran = true;
+      state = 2;
       try {
         result = fn();
       } catch (e) {
-        threw = true;
         error = e;
         throw e;
       }
+      state = 1;
       return result;
     };
     try {
       return wrap(span, inner);
     } catch (failure) {
-      if (ran && threw && failure === error) throw failure;
+      if (state === 2 && failure === error) throw failure;
       this.#reportFailure([...prefix, 'start'], failure);
-      if (!ran) return fn();
-      if (threw) throw error;
+      if (state === 0) return fn();
+      if (state === 2) throw error;
       return result as T;
     }
   }

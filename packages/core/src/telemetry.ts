@@ -25,6 +25,9 @@ export const HANDLER_FAILURE_EVENT: EventName = Object.freeze(['telemetry', 'han
 /** Emitted (at most once a second, with the count so far) when `emit` or `span` got an invalid or too long name and skipped it. */
 export const INVALID_NAME_EVENT: EventName = Object.freeze(['telemetry', 'bus', 'invalid_name']);
 
+// Never active (no handler, no stream, outside the trie): the events of a span only hooks observe.
+const INERT = new EventNode(Object.freeze(['telemetry', 'inert']), undefined);
+
 // Bounds failure reports that trigger further failures (handlers attached with onFailure: 'keep').
 const MAX_FAILURE_DEPTH = 4;
 
@@ -159,8 +162,13 @@ export class Telemetry {
 
   // A node outside the trie for a name nobody attached to: it carries the matching streams, is
   // dispatched like any node, and is garbage once its span ends.
-  #detachedNode(name: EventName): EventNode {
-    const node = new EventNode(Object.freeze(name), undefined);
+  // Only when a stream wants the name: a span that only hooks observe (the OTel bridge on a
+  // prefix nobody attached to) shares one inert node and allocates no name.
+  #detachedNode(prefix: EventName, phase: string): EventNode {
+    if (this.#streams.entries.length === 0) return INERT;
+    const name = Object.freeze([...prefix, phase]);
+    if (!this.#streams.wants(name)) return INERT;
+    const node = new EventNode(name, undefined);
     node.streams = this.#streams.matching(name);
     node.refresh();
     return node;
@@ -317,9 +325,9 @@ export class Telemetry {
     }
     return new SpanEventImpl(
       prefix,
-      this.#detachedNode([...prefix, 'start']),
-      this.#detachedNode([...prefix, 'stop']),
-      this.#detachedNode([...prefix, 'exception']),
+      this.#detachedNode(prefix, 'start'),
+      this.#detachedNode(prefix, 'stop'),
+      this.#detachedNode(prefix, 'exception'),
       this.#dispatchFn,
       this.#hooks,
       this.#spanFailure,
