@@ -1,6 +1,6 @@
 import { counter, distribution, Telemetry } from '@rx-telemetry/core';
 import { Aggregator } from '@rx-telemetry/hdr';
-import { PrometheusReporter } from '@rx-telemetry/prometheus';
+import { defaultBuckets, PrometheusReporter } from '@rx-telemetry/prometheus';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import hdr from 'hdr-histogram-js';
 import client from 'prom-client';
@@ -25,6 +25,7 @@ const SECONDS = MEASURES.map((m) => m.duration / 1e9);
 function recordCases(): CaseResult[] {
   const telemetry = new Telemetry();
   const agg = new Aggregator(telemetry, {
+    defaultBuckets,
     metrics: [distribution('compute.kernel.dispatch.stop.duration', { tags: ['kernel', 'device'], unit: { from: 'nanosecond', to: 'second' } })],
   });
   const countBus = new Telemetry();
@@ -102,8 +103,8 @@ function recordCases(): CaseResult[] {
     },
   ]);
   consume([agg.snapshot(), countAgg.snapshot()]);
-  agg.stop();
-  countAgg.stop();
+  void agg.stop();
+  void countAgg.stop();
   wasmHdr.destroy();
   void provider.shutdown();
   return results;
@@ -112,7 +113,7 @@ function recordCases(): CaseResult[] {
 interface RenderSetup {
   readonly ours: () => string;
   readonly prom: () => Promise<string>;
-  readonly stop: () => void;
+  readonly stop: () => Promise<void>;
 }
 
 // `series` histogram series, both sides fed the same values, prom-client's default buckets on both.
@@ -120,9 +121,10 @@ function renderSetup(series: number): RenderSetup {
   const telemetry = new Telemetry();
   const agg = new Aggregator(telemetry, {
     maxSeriesPerMetric: series,
+    defaultBuckets,
     metrics: [distribution('compute.kernel.dispatch.stop.duration', { tags: ['kernel', 'device'], unit: { from: 'nanosecond', to: 'second' } })],
   });
-  const reporter = new PrometheusReporter({ aggregator: agg });
+  const reporter = new PrometheusReporter(telemetry, { aggregator: agg });
   const registry = new client.Registry();
   const h = new client.Histogram({ name: 'compute_kernel_dispatch_stop_duration_seconds', help: 'h', labelNames: ['kernel', 'device'], registers: [registry] });
   for (let i = 0; i < series; i++) {
@@ -133,7 +135,7 @@ function renderSetup(series: number): RenderSetup {
       h.observe(md, m.duration / 1e9);
     }
   }
-  return { ours: () => reporter.render('text'), prom: () => registry.metrics(), stop: () => agg.stop() };
+  return { ours: () => reporter.render('text'), prom: () => registry.metrics(), stop: () => telemetry.shutdown().then(() => undefined) };
 }
 
 // register.metrics() is async, so the harness's sync loop cannot time it; interleaved batches here.
@@ -154,7 +156,7 @@ async function renderCases(series: number, batches = 15): Promise<CaseResult[]> 
     for (let r = 0; r < reps; r++) consume(await s.prom());
     prom.push(Number(process.hrtime.bigint() - t0) / reps);
   }
-  s.stop();
+  await s.stop();
   const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   return [
     { name: `rx render(), ${series} histogram series`, nsPerOp: med(ours), batches: ours },
@@ -171,7 +173,7 @@ interface MemoryResult {
 
 function memory(): Promise<MemoryResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL('./hdr-memory.js', import.meta.url)), ['1000'], { execArgv: ['--expose-gc'] });
+    const child = fork(fileURLToPath(new URL('./hdr-memory.js', import.meta.url)), ['1000'], { execArgv: ['--expose-gc', '--disable-warning=ExperimentalWarning'] });
     child.once('message', (m) => resolve(m as MemoryResult));
     child.once('error', reject);
     child.once('exit', (code) => code !== 0 && reject(new Error(`hdr-memory exited with ${code}`)));
@@ -203,7 +205,7 @@ export async function run(): Promise<SuiteResult[]> {
   const perSeries = (ns: number, n: number): string => fmt(ns / n);
   console.log(`render per series: 100 -> ${perSeries(small[0].nsPerOp, 100)}, 1,000 -> ${perSeries(ours1k, 1000)}, 10,000 -> ${perSeries(big[0].nsPerOp, 10_000)}`);
   const renderBudgets: BudgetCheck[] = [
-    ratio('render 1,000 histogram series vs prom-client register.metrics() (faster by)', prom1k, ours1k, 2, true),
+    ratio('render 1,000 histogram series vs prom-client register.metrics() (faster by)', prom1k, ours1k, 4, true),
     ratio('render time per series, 10,000 vs 1,000 series (linear growth)', big[0].nsPerOp / 10_000, ours1k / 1000, 1.5),
   ];
   const r2 = report('hdr-render', all, ['prom-client register.metrics(), 1000 series'], renderBudgets);

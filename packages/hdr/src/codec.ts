@@ -39,6 +39,8 @@ export interface EncodedMetric {
   readonly reporterOptions: Readonly<Record<string, unknown>>;
   readonly droppedEvents: number;
   readonly overflowSeries: number;
+  /** Absent in encodings from before it was counted. */
+  readonly foldedEvents?: number;
   readonly series: readonly EncodedSeries[];
 }
 
@@ -121,6 +123,7 @@ export interface MetricAcc {
   readonly first: EncodedMetric;
   dropped: number;
   overflow: number;
+  folded: number;
   readonly series: Map<string, SeriesAcc>;
 }
 
@@ -164,10 +167,11 @@ export function mergeRaw(texts: readonly string[]): Merged {
   for (const p of parsed) {
     for (const m of p.metrics) {
       let acc = metrics.get(m.name);
-      if (acc === undefined) metrics.set(m.name, (acc = { first: m, dropped: 0, overflow: 0, series: new Map() }));
+      if (acc === undefined) metrics.set(m.name, (acc = { first: m, dropped: 0, overflow: 0, folded: 0, series: new Map() }));
       else if (acc.first.type !== m.type || acc.first.factor !== m.factor || JSON.stringify(acc.first.bounds) !== JSON.stringify(m.bounds)) throw new TypeError(`merge: metric ${JSON.stringify(m.name)} differs between encodings (type, unit or buckets)`);
       acc.dropped += m.droppedEvents;
       acc.overflow += m.overflowSeries;
+      acc.folded += m.foldedEvents ?? 0;
       for (const s of m.series) {
         const k = seriesKey(s.tags);
         let sa = acc.series.get(k);
@@ -197,6 +201,7 @@ export function mergeEncoded(texts: readonly string[]): MetricsSnapshot {
   const { timestamp, windowMs, layout, metrics } = mergeRaw(texts);
   let droppedEvents = 0;
   let overflowSeries = 0;
+  let foldedEvents = 0;
   const out: MetricSnapshot[] = [];
   for (const acc of metrics.values()) {
     const m = acc.first;
@@ -206,7 +211,8 @@ export function mergeEncoded(texts: readonly string[]): MetricsSnapshot {
     );
     droppedEvents += acc.dropped;
     overflowSeries += acc.overflow;
-    out.push({ name: m.name, type: m.type, unit: m.unit ?? undefined, description: m.description ?? undefined, series, droppedEvents: acc.dropped, overflowSeries: acc.overflow });
+    foldedEvents += acc.folded;
+    out.push({ name: m.name, type: m.type, unit: m.unit ?? undefined, description: m.description ?? undefined, series, droppedEvents: acc.dropped, overflowSeries: acc.overflow, foldedEvents: acc.folded });
   }
-  return { timestamp, windowMs, metrics: out, droppedEvents, overflowSeries };
+  return { timestamp, windowMs, metrics: out, droppedEvents, overflowSeries, foldedEvents };
 }

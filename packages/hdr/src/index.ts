@@ -1,4 +1,8 @@
 export type * from './snapshot.js';
-export { Aggregator, type AggregatorOptions } from './aggregator.js';
+export type { CollectedMetric, CollectedSeries, HistogramPart, HistogramReading, MetricsVisitor } from './collect.js';
+export type { DefaultBuckets } from './buckets.js';
+export type { AggregatorOptions } from './options.js';
+export { Aggregator } from './aggregator.js';
+export { MAX_BUCKET_BOUNDS } from './buckets.js';
 export { SERIES_OVERFLOW_EVENT } from './metric-state.js';
-export { defaultBuckets, baseUnit, internalFactor } from './units.js';
+export { SUBSCRIBER_FAILURE_EVENT } from './snapshot-stream.js';

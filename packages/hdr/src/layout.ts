@@ -20,6 +20,10 @@ export class Layout {
   readonly chunks: number;
   /** One histogram's worth of counts, reused by every read (reads are synchronous). */
   readonly scratch: Float64Array;
+  /** `scratch` cut into chunks, made once. */
+  readonly scratchChunks: readonly Float64Array[];
+  /** The chunk table a read hands out: a `scratchChunks` entry where counts were summed, else undefined. */
+  readonly view: (Float64Array | undefined)[];
 
   constructor(readonly digits: number) {
     const subBucketCountMagnitude = Math.ceil(Math.log2(2 * 10 ** digits));
@@ -28,6 +32,8 @@ export class Layout {
     this.mask = this.half - 1;
     this.chunks = (this.index(MAX_INTERNAL) >>> this.halfMag) + 1;
     this.scratch = new Float64Array(this.chunks * this.half);
+    this.scratchChunks = Array.from({ length: this.chunks }, (_, c) => this.scratch.subarray(c * this.half, (c + 1) * this.half));
+    this.view = new Array<Float64Array | undefined>(this.chunks).fill(undefined);
   }
 
   /** Counts index of a non-negative integer value (clz32 instead of Math.log2: ~3 ns, not ~50). */

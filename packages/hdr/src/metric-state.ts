@@ -1,14 +1,17 @@
-import type { MetricDefinition, Measurements, Metadata, Telemetry } from '@rx-telemetry/core';
+import { tagString, type MetricDefinition, type MetricReader, type Measurements, type Metadata, type Telemetry } from '@rx-telemetry/core';
+import { BucketIndex } from './buckets.js';
+import type { CollectedMetric } from './collect.js';
 import { MAX_INTERNAL, type Layout } from './layout.js';
 import { HistogramSeries, ValueSeries } from './series.js';
 import type { Ticker } from './ticker.js';
-import { bucketsOf, internalFactor } from './units.js';
+import { internalFactor } from './units.js';
 
 /** Emitted once per metric when it first folds a tag set into its overflow series. */
 export const SERIES_OVERFLOW_EVENT = Object.freeze(['telemetry', 'hdr', 'series_overflow']);
 
 export type Series = ValueSeries | HistogramSeries;
 type Level = Map<string, Level | Series>;
+type Source = Readonly<Record<string, unknown>>;
 
 const OVERFLOW_TAGS = Object.freeze({ overflow: 'true' });
 const COUNTER = 0;
@@ -16,96 +19,83 @@ const SUM = 1;
 const LAST = 2;
 const HIST = 3;
 
-function key(raw: unknown): string | undefined {
-  return typeof raw === 'string' ? raw : raw === undefined || raw === null ? undefined : String(raw);
-}
+// A lone UTF-16 surrogate: no UTF-8 encoding exists for it (on the wire it becomes U+FFFD).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
- * One metric's series and counters. `handle` is the record path: it reads the measurement and
- * metadata directly (no DataPoint, no joined key) and finds the series through one Map per tag.
+ * One metric's series and counters. `handle` is the record path: it finds the series through one
+ * Map per tag, reading the tag source with keys fixed in a closure (no key string, no loop).
+ * Handed to `collect()` visitors as their `CollectedMetric`.
  */
-export class MetricState {
+export class MetricState implements CollectedMetric {
   readonly kind: number;
   readonly tags: readonly string[];
   readonly factor: number;
   readonly buckets: readonly number[] | undefined;
-  /** Per counts index: the first bucket whose bound is at or above the index's values. */
-  readonly bucketOf: Uint8Array | Uint16Array | undefined;
-  /** Counts index of each bucket bound (-1: below every value). */
-  readonly boundIndex: Int32Array | undefined;
-  readonly #key: string | undefined;
-  readonly #scale: number;
-  // As the core's valueOf: a down-conversion divides by the exact integer (1000123 ns -> 1.000123 ms).
-  readonly #divisor: number;
-  readonly #filtered: boolean;
-  readonly #tagFn: boolean;
-  readonly #find: (metadata: Metadata) => Series | undefined;
+  readonly #index: BucketIndex | undefined;
+  readonly #reader: MetricReader;
+  readonly #find: (source: Source) => Series | undefined;
   readonly #root: Level = new Map();
   #single: Series | undefined = undefined;
   #overflow: Series | undefined = undefined;
   seriesCount = 0;
   dropped = 0;
   overflowed = 0;
+  folded = 0;
   readonly all: Series[] = [];
 
+  readonly definition: MetricDefinition;
+
   constructor(
-    readonly def: MetricDefinition,
+    reader: MetricReader,
+    buckets: readonly number[] | undefined,
     readonly layout: Layout,
     readonly ticker: Ticker,
     readonly maxSeries: number,
-    readonly telemetry: Telemetry,
+    readonly telemetry: Telemetry | undefined,
   ) {
+    const def = reader.definition;
+    this.definition = def;
     this.kind = def.type === 'counter' ? COUNTER : def.type === 'sum' ? SUM : def.type === 'lastValue' ? LAST : HIST;
     this.tags = def.tags;
     this.factor = internalFactor(def.unit);
-    this.#key = def.measurement;
-    this.#scale = def.scale;
-    this.#divisor = def.divisor;
-    // Without keep/drop or tagValues the record path skips those calls altogether.
-    this.#filtered = def.filtered;
-    this.#tagFn = def.hasTagValues;
-    this.buckets = bucketsOf(def);
+    this.#reader = reader;
+    this.buckets = buckets;
+    this.#index = buckets === undefined ? undefined : new BucketIndex(buckets, layout, this.factor);
     this.#find = this.#finder();
-    if (this.buckets !== undefined) {
-      const size = layout.chunks * layout.half;
-      const bucketOf = this.buckets.length < 255 ? new Uint8Array(size) : new Uint16Array(size);
-      const boundIndex = new Int32Array(this.buckets.length);
-      for (let j = 0; j < this.buckets.length; j++) {
-        const b = this.buckets[j];
-        boundIndex[j] = b < 0 ? -1 : layout.index(Math.min(Math.round(b * this.factor), MAX_INTERNAL));
-      }
-      // Values in an index below bound j's are <= bound j; in bound j's own index, only some are.
-      let j = 0;
-      for (let i = 0; i < size; i++) {
-        while (j < boundIndex.length && boundIndex[j] < i) j++;
-        bucketOf[i] = j;
-      }
-      this.bucketOf = bucketOf;
-      this.boundIndex = boundIndex;
-    }
+  }
+
+  get droppedEvents(): number {
+    return this.dropped;
+  }
+
+  get overflowSeries(): number {
+    return this.overflowed;
+  }
+
+  get foldedEvents(): number {
+    return this.folded;
   }
 
   get isHistogram(): boolean {
     return this.kind === HIST;
   }
 
-  /** The record path; never throws (a throwing keep/measurement/tagValues fn drops the event). */
-  handle(measurements: Measurements, metadata: Metadata): void {
+  /**
+   * The record path, a Recorder for attachMetrics (an own function: no wrapper to call through);
+   * never throws (a throwing keep/measurement/tagValues fn drops the event).
+   */
+  readonly handle = (measurements: Measurements, metadata: Metadata): void => {
     try {
-      if (this.#filtered && !this.def.accepts(measurements, metadata)) return;
-      let v: number;
-      if (this.kind === COUNTER) v = 1;
-      else {
-        const k = this.#key;
-        const raw: unknown = k !== undefined ? measurements[k] : this.def.valueOf(measurements, metadata);
-        // v - v is 0 only for finite numbers.
-        if (typeof raw !== 'number' || raw - raw !== 0) {
-          this.dropped++;
-          return;
-        }
-        v = k === undefined || this.#scale === 1 ? raw : this.#divisor !== 0 ? raw / this.#divisor : raw * this.#scale;
+      const reader = this.#reader;
+      if (!reader.accepts(measurements, metadata)) return;
+      const v = reader.value(measurements, metadata);
+      if (v === undefined) {
+        this.dropped++;
+        return;
       }
-      const s = this.#find(metadata);
+      const s = this.#find(reader.tagSource(metadata));
       if (s === undefined) {
         this.dropped++;
         return;
@@ -124,7 +114,7 @@ export class MetricState {
     } catch {
       this.dropped++;
     }
-  }
+  };
 
   #record(s: HistogramSeries, v: number): void {
     if (!(v >= 0)) {
@@ -136,66 +126,69 @@ export class MetricState {
     const i = this.layout.index(x > MAX_INTERNAL ? MAX_INTERNAL : x);
     const ticker = this.ticker;
     s.record(v, i, ticker.slot, ticker.epoch);
-    const bucketOf = this.bucketOf;
-    if (bucketOf !== undefined) {
-      let j = bucketOf[i];
-      const boundIndex = this.boundIndex as Int32Array;
-      // The index a bound falls in holds values on both sides of it: compare exactly.
-      if (j < boundIndex.length && boundIndex[j] === i) {
-        const buckets = this.buckets as readonly number[];
-        while (j < buckets.length && boundIndex[j] === i && v > buckets[j]) j++;
-      }
-      (s.buckets as Float64Array)[j]++;
-    }
+    const index = this.#index;
+    if (index !== undefined) (s.buckets as Float64Array)[index.find(v, i)]++;
   }
 
   // Lookup specialised by tag count: the tag keys become closure constants, so each read of the
-  // metadata is a plain keyed load with a fixed key and no loop.
-  #finder(): (metadata: Metadata) => Series | undefined {
+  // tag source is a plain keyed load with a fixed key and no loop.
+  #finder(): (source: Source) => Series | undefined {
     const root = this.#root;
-    const create = (md: Metadata): Series | undefined => this.#create(md);
+    const create = (src: Source): Series | undefined => this.#create(src);
     const tags = this.tags;
-    if (this.#tagFn) return create;
-    if (tags.length === 0) return (md) => this.#single ?? create(md);
+    if (tags.length === 0) return (src) => this.#single ?? create(src);
     if (tags.length === 1) {
       const t0 = tags[0];
-      return (md) => {
-        const a = md[t0];
-        return (root.get(typeof a === 'string' ? a : (key(a) as string)) as Series | undefined) ?? create(md);
+      return (src) => {
+        const a = src[t0];
+        return (root.get(typeof a === 'string' ? a : (tagString(a) as string)) as Series | undefined) ?? create(src);
       };
     }
     if (tags.length === 2) {
       const t0 = tags[0];
       const t1 = tags[1];
-      return (md) => {
-        const a = md[t0];
-        const level = root.get(typeof a === 'string' ? a : (key(a) as string)) as Level | undefined;
-        if (level === undefined) return create(md);
-        const b = md[t1];
-        return (level.get(typeof b === 'string' ? b : (key(b) as string)) as Series | undefined) ?? create(md);
+      return (src) => {
+        const a = src[t0];
+        const level = root.get(typeof a === 'string' ? a : (tagString(a) as string)) as Level | undefined;
+        if (level === undefined) return create(src);
+        const b = src[t1];
+        return (level.get(typeof b === 'string' ? b : (tagString(b) as string)) as Series | undefined) ?? create(src);
       };
     }
     const last = tags.length - 1;
-    return (md) => {
+    return (src) => {
       let level: Level = root;
       for (let i = 0; i < last; i++) {
-        const raw = md[tags[i]];
-        const next = level.get(typeof raw === 'string' ? raw : (key(raw) as string));
-        if (next === undefined) return create(md);
+        const raw = src[tags[i]];
+        const next = level.get(typeof raw === 'string' ? raw : (tagString(raw) as string));
+        if (next === undefined) return create(src);
         level = next as Level;
       }
-      const raw = md[tags[last]];
-      return (level.get(typeof raw === 'string' ? raw : (key(raw) as string)) as Series | undefined) ?? create(md);
+      const raw = src[tags[last]];
+      return (level.get(typeof raw === 'string' ? raw : (tagString(raw) as string)) as Series | undefined) ?? create(src);
     };
   }
 
-  // The slow path: first event of a tag set, a tagValues function, or an overflowing metric.
-  #create(metadata: Metadata): Series | undefined {
-    const values = this.def.tagValuesOf(metadata);
-    if (values === undefined) return undefined;
-    if (values.length === 0) return (this.#single ??= this.#newSeries({}));
+  // The slow path: the first event of a tag set, a tag value with a lone surrogate, or an
+  // overflowing metric.
+  #create(source: Source, count = true): Series | undefined {
+    const n = this.tags.length;
+    if (n === 0) return (this.#single ??= this.#newSeries({}));
+    const values = new Array<string>(n);
+    let folded = false;
+    for (let i = 0; i < n; i++) {
+      const v = tagString(source[this.tags[i]]);
+      if (v === undefined) return undefined;
+      // No exporter can write a lone surrogate (UTF-8 has none): such values fold, on purpose
+      // and counted, into the series of the value with each replaced by U+FFFD.
+      if (LONE_SURROGATE.test(v)) {
+        values[i] = v.replace(LONE_SURROGATES, '\uFFFD');
+        folded = true;
+      } else values[i] = v;
+    }
+    if (folded && count) this.folded++;
     let level: Level = this.#root;
-    for (let i = 0; i < values.length - 1; i++) {
+    for (let i = 0; i < n - 1; i++) {
       let next = level.get(values[i]) as Level | undefined;
       if (next === undefined) {
         if (this.seriesCount >= this.maxSeries) return this.#overflowSeries();
@@ -203,13 +196,13 @@ export class MetricState {
       }
       level = next;
     }
-    const found = level.get(values[values.length - 1]) as Series | undefined;
+    const found = level.get(values[n - 1]) as Series | undefined;
     if (found !== undefined) return found;
     if (this.seriesCount >= this.maxSeries) return this.#overflowSeries();
     const tags: Record<string, string> = {};
-    for (let i = 0; i < values.length; i++) tags[this.tags[i]] = values[i];
+    for (let i = 0; i < n; i++) tags[this.tags[i]] = values[i];
     const s = this.#newSeries(Object.freeze(tags));
-    level.set(values[values.length - 1], s);
+    level.set(values[n - 1], s);
     return s;
   }
 
@@ -217,7 +210,7 @@ export class MetricState {
     this.overflowed++;
     if (this.#overflow === undefined) {
       this.#overflow = this.#newSeries(OVERFLOW_TAGS, false);
-      this.telemetry.emit(SERIES_OVERFLOW_EVENT, { series: this.seriesCount }, { metric: this.def.name, maxSeriesPerMetric: this.maxSeries });
+      this.telemetry?.emit(SERIES_OVERFLOW_EVENT, { series: this.seriesCount }, { metric: this.definition.name, maxSeriesPerMetric: this.maxSeries });
     }
     return this.#overflow;
   }
@@ -234,24 +227,15 @@ export class MetricState {
     if (tags.overflow === 'true' && !this.tags.every((t) => t in tags)) {
       return (this.#overflow ??= this.#newSeries(OVERFLOW_TAGS, false));
     }
-    const s = this.#create(tags);
-    if (s === undefined) throw new TypeError(`restore: series ${JSON.stringify(tags)} of ${JSON.stringify(this.def.name)} lacks a tag`);
+    const s = this.#create(tags, false);
+    if (s === undefined) throw new TypeError(`restore: series ${JSON.stringify(tags)} of ${JSON.stringify(this.definition.name)} lacks a tag`);
     return s;
   }
 
-  /** Restore path: dropped and overflow counts. */
-  restoreCounts(dropped: number, overflowed: number): void {
+  /** Restore path: dropped, overflow and folded counts. */
+  restoreCounts(dropped: number, overflowed: number, folded: number): void {
     this.dropped = dropped;
     this.overflowed = overflowed;
-  }
-
-  /** Cumulative bucket counts (all time) of a distribution series, exact per bound. */
-  bucketCounts(s: HistogramSeries, out: number[]): number[] {
-    const counts = s.buckets as Float64Array;
-    const n = counts.length - 1;
-    out.length = n;
-    let cum = 0;
-    for (let j = 0; j < n; j++) out[j] = cum += counts[j];
-    return out;
+    this.folded = folded;
   }
 }

@@ -21,14 +21,14 @@ function rank(percentile: number, total: number): number {
 export function valuesAtPercentiles(layout: Layout, chunks: Chunks, total: number, percentiles: readonly number[], out: number[]): number[] {
   const n = percentiles.length;
   out.length = n;
-  if (total <= 0) {
+  if (total <= 0 || n === 0) {
     out.fill(0);
     return out;
   }
-  const need = percentiles.map((p) => rank(p, total));
   const half = layout.half;
   let k = 0;
   let cum = 0;
+  let need = rank(percentiles[0], total);
   for (let c = 0; c < chunks.length && k < n; c++) {
     const arr = chunks[c];
     if (arr === undefined) continue;
@@ -37,7 +37,10 @@ export function valuesAtPercentiles(layout: Layout, chunks: Chunks, total: numbe
       const count = arr[o];
       if (count === 0) continue;
       cum += count;
-      while (k < n && cum >= need[k]) out[k++] = layout.highest(base + o);
+      while (k < n && cum >= need) {
+        out[k++] = layout.highest(base + o);
+        if (k < n) need = rank(percentiles[k], total);
+      }
       if (k === n) break;
     }
   }

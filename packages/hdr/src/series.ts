@@ -6,15 +6,6 @@ export class ValueSeries {
   constructor(readonly tags: Readonly<Record<string, string>>) {}
 }
 
-/** Chunked counts with count/sum/min/max, as read back from a series. */
-export interface CountsView {
-  readonly chunks: (Float64Array | undefined)[];
-  readonly count: number;
-  readonly sum: number;
-  readonly min: number;
-  readonly max: number;
-}
-
 /**
  * A summary or distribution series. Values are recorded only into the current window slice;
  * when a slice is reused for a new epoch its counts move into `retired` first. So the all-time
@@ -140,19 +131,67 @@ export class HistogramSeries {
     if (this.buckets !== undefined && buckets !== undefined) this.buckets.set(buckets.slice(0, this.buckets.length));
   }
 
-  /** All slices whose epoch is one of the last `slots`, summed (allocates; read path only). */
-  windowView(epoch: number): CountsView {
-    const live: number[] = [];
-    for (let s = 0; s < this.slots; s++) {
-      const e = this.slotEpoch[s];
-      if (e > epoch - this.slots && e <= epoch) live.push(s);
-    }
-    return this.#view(live, false);
+  /** True when slice `s` holds records of the window that ends at `epoch`. */
+  inWindow(s: number, epoch: number): boolean {
+    const e = this.slotEpoch[s];
+    return e > epoch - this.slots && e <= epoch;
   }
 
-  /** Everything since the start: retired counts plus every slice (allocates; read path only). */
-  totalView(): CountsView {
-    return this.#view(Array.from({ length: this.slots }, (_, s) => s), true);
+  /**
+   * count, sum, min and max of everything since the start (`epoch` undefined) or of the window
+   * ending at `epoch`, into `out`; min and max are 0 when empty. Touches no counts array.
+   */
+  statsInto(epoch: number | undefined, out: { count: number; sum: number; min: number; max: number }): void {
+    const total = epoch === undefined;
+    let count = total ? this.rCount : 0;
+    let sum = total ? this.rSum : 0;
+    let min = total ? this.rMin : Infinity;
+    let max = total ? this.rMax : -Infinity;
+    const st = this.slotStats;
+    for (let s = 0; s < this.slots; s++) {
+      if (!total && !this.inWindow(s, epoch)) continue;
+      const b = s * 4;
+      if (st[b] === 0) continue;
+      count += st[b];
+      sum += st[b + 1];
+      if (st[b + 2] < min) min = st[b + 2];
+      if (st[b + 3] > max) max = st[b + 3];
+    }
+    out.count = count;
+    out.sum = sum;
+    out.min = count === 0 ? 0 : min;
+    out.max = count === 0 ? 0 : max;
+  }
+
+  /**
+   * Counts since the start (`epoch` undefined) or of the window ending at `epoch`, summed into
+   * the layout's scratch buffer: the chunk table returned is the layout's own and stays valid
+   * until the next call for any series of that layout. Allocates nothing and writes nothing here.
+   */
+  counts(epoch: number | undefined): readonly (Float64Array | undefined)[] {
+    const layout = this.layout;
+    const half = layout.half;
+    const view = layout.view;
+    const total = epoch === undefined;
+    for (let c = 0; c < this.window.length; c++) {
+      const w = this.window[c];
+      const r = total ? this.retired[c] : undefined;
+      if (w === undefined && r === undefined) {
+        view[c] = undefined;
+        continue;
+      }
+      const out = layout.scratchChunks[c];
+      if (r === undefined) out.fill(0);
+      else out.set(r);
+      if (w !== undefined) {
+        for (let s = 0; s < this.slots; s++) {
+          if (!total && !this.inWindow(s, epoch)) continue;
+          for (let o = 0, k = s * half; o < half; o++, k++) out[o] += w[k];
+        }
+      }
+      view[c] = out;
+    }
+    return view;
   }
 
   get count(): number {
@@ -165,37 +204,6 @@ export class HistogramSeries {
     let n = this.rSum;
     for (let s = 0; s < this.slots; s++) n += this.slotStats[s * 4 + 1];
     return n;
-  }
-
-  // Sums into the layout's scratch buffer and hands out views of it: reading allocates no
-  // counts arrays (a snapshot of 1,000 series would otherwise churn megabytes through malloc).
-  // The views are valid until the next view is taken.
-  #view(slices: readonly number[], withRetired: boolean): CountsView {
-    const half = this.layout.half;
-    const scratch = this.layout.scratch;
-    let count = withRetired ? this.rCount : 0;
-    let sum = withRetired ? this.rSum : 0;
-    let min = withRetired ? this.rMin : Infinity;
-    let max = withRetired ? this.rMax : -Infinity;
-    const st = this.slotStats;
-    for (const s of slices) {
-      count += st[s * 4];
-      sum += st[s * 4 + 1];
-      min = Math.min(min, st[s * 4 + 2]);
-      max = Math.max(max, st[s * 4 + 3]);
-    }
-    const chunks = new Array<Float64Array | undefined>(this.window.length).fill(undefined);
-    for (let c = 0; c < this.window.length; c++) {
-      const w = this.window[c];
-      const r = withRetired ? this.retired[c] : undefined;
-      if (w === undefined && r === undefined) continue;
-      const out = scratch.subarray(c * half, (c + 1) * half);
-      if (r === undefined) out.fill(0);
-      else out.set(r);
-      if (w !== undefined) for (const s of slices) for (let o = 0, k = s * half; o < half; o++, k++) out[o] += w[k];
-      chunks[c] = out;
-    }
-    return { chunks, count, sum, min, max };
   }
 
   /** Bytes held by counts (typed arrays only; object overhead excluded). */

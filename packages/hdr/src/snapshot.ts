@@ -32,10 +32,12 @@ export interface MetricSnapshot {
   readonly unit: Unit | undefined;
   readonly description: string | undefined;
   readonly series: readonly SeriesSnapshot[];
-  /** Events skipped: missing or non-finite measurement, missing tag. */
+  /** Events skipped: missing or non-finite measurement, missing tag, negative histogram value, a throwing user function. */
   readonly droppedEvents: number;
   /** Events folded into the overflow series because of `maxSeriesPerMetric`. */
   readonly overflowSeries: number;
+  /** Events whose tag values held lone UTF-16 surrogates, recorded under the value with each replaced by U+FFFD. */
+  readonly foldedEvents: number;
 }
 
 export interface MetricsSnapshot {
@@ -47,4 +49,5 @@ export interface MetricsSnapshot {
   /** Totals over all metrics. */
   readonly droppedEvents: number;
   readonly overflowSeries: number;
+  readonly foldedEvents: number;
 }

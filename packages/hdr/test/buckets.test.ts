@@ -1,8 +1,13 @@
 import { distribution, Telemetry } from '@rx-telemetry/core';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Aggregator, defaultBuckets } from '../src/index.js';
-import { HistogramSeries } from '../src/series.js';
+import { Aggregator } from '../src/index.js';
+
+function cumulative(agg: Aggregator): number[] | undefined {
+  let out: number[] | undefined;
+  agg.collect({ histogram: (_m, _s, r) => void (out = r.cumulativeCounts([])) });
+  return out;
+}
 
 describe('distribution bucket counts', () => {
   it('are exact cumulative counts for any values and bounds, even inside one HDR bucket', () => {
@@ -15,20 +20,33 @@ describe('distribution bucket counts', () => {
           const t = new Telemetry();
           const agg = new Aggregator(t, { metrics: [distribution('a.b.v', { reporterOptions: { buckets } })] });
           for (const v of values) t.emit(['a', 'b'], { v });
-          const st = agg._states()[0];
-          const s = st.all[0] as HistogramSeries | undefined;
-          const counts = s === undefined ? buckets.map(() => 0) : st.bucketCounts(s, []);
+          const counts = cumulative(agg) ?? buckets.map(() => 0);
           expect(counts).to.deep.equal(buckets.map((b) => values.filter((v) => v <= b).length));
-          agg.stop();
+          void agg.stop();
         },
       ),
       { numRuns: 200 },
     );
   });
 
-  it("default to Prometheus' latency buckets converted into the metric's unit", () => {
-    expect(defaultBuckets('second')).to.deep.equal([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
-    expect(defaultBuckets('millisecond')).to.deep.equal([5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]);
-    expect(defaultBuckets('kilobyte')[0]).to.equal(0.1);
+  it('come from options.defaultBuckets for a distribution without reporterOptions.buckets', () => {
+    const t = new Telemetry();
+    const agg = new Aggregator(t, {
+      defaultBuckets: (unit) => (unit === 'millisecond' ? [1, 10] : undefined),
+      metrics: [distribution('a.b.v', { unit: 'millisecond' }), distribution('a.b.w'), distribution('a.b.x', { reporterOptions: { buckets: [5] } })],
+    });
+    t.emit(['a', 'b'], { v: 3, w: 3, x: 3 });
+    const bounds: (readonly number[] | undefined)[] = [];
+    agg.collect({ metric: (m) => void bounds.push(m.buckets) });
+    expect(bounds).to.deep.equal([[1, 10], undefined, [5]]);
+    void agg.stop();
+  });
+
+  it('are kept for no distribution without bounds (and for no other metric type)', () => {
+    const t = new Telemetry();
+    const agg = new Aggregator(t, { metrics: [distribution('a.b.v')] });
+    t.emit(['a', 'b'], { v: 3 });
+    expect(cumulative(agg)).to.deep.equal([]);
+    void agg.stop();
   });
 });

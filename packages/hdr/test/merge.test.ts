@@ -2,7 +2,7 @@ import { counter, distribution, lastValue, Telemetry } from '@rx-telemetry/core'
 import { expect } from 'chai';
 import { Worker } from 'node:worker_threads';
 import { Aggregator, type MetricsSnapshot } from '../src/index.js';
-import { hdrBackendStats, wasmReady } from '../src/internal.js';
+import { stats as hdrBackendStats, wasmReady } from '../src/hdr-backend.js';
 import { feed, feedAggregator } from './fixtures/feed.js';
 
 function normalise(s: MetricsSnapshot): unknown {

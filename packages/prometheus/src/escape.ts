@@ -17,3 +17,10 @@ export function formatNumber(n: number): string {
   if (Number.isFinite(n)) return String(n);
   return Number.isNaN(n) ? 'NaN' : n > 0 ? '+Inf' : '-Inf';
 }
+
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** `v` with every lone UTF-16 surrogate (which UTF-8 cannot carry) replaced by U+FFFD, as the wire would. */
+export function wellFormed(v: string): string {
+  return v.replace(LONE_SURROGATES, '\uFFFD');
+}

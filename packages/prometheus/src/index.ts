@@ -1,5 +1,7 @@
-export { PrometheusReporter, SCRAPE_EVENT, PUSH_EVENT, type PrometheusReporterOptions } from './reporter.js';
-export type { ListenOptions, Listening, HealthReport } from './server.js';
+export { PrometheusReporter, SCRAPE_EVENT, PUSH_EVENT, CONNECTION_CLOSED_EVENT, type PrometheusReporterOptions } from './reporter.js';
+export type { ListenOptions, Listening, HealthReport } from './listen-options.js';
 export type { PushOptions } from './push.js';
+export type { PushEveryOptions, Pushing } from './push-schedule.js';
 export type { Format } from './render.js';
-export { wantsOpenMetrics } from './server.js';
+export { wantsOpenMetrics, MAX_PIPELINED } from './server.js';
+export { defaultBuckets, baseUnit } from './units.js';

@@ -1,5 +1,5 @@
 import type { Unit } from '@rx-telemetry/core';
-import { baseUnit } from '@rx-telemetry/hdr';
+import { baseUnit } from './units.js';
 
 function snake(s: string): string {
   return s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();

@@ -1,9 +1,12 @@
-import { histogramStats, HistogramSeries, type Series, ValueSeries } from '@rx-telemetry/hdr/internal';
+import type { CollectedMetric, CollectedSeries, HistogramReading, MetricsVisitor } from '@rx-telemetry/hdr';
 import { formatNumber } from './escape.js';
 import { QUANTILE_LABELS, toBase, type Family } from './family.js';
-import type { Output } from './output.js';
+import { Output } from './output.js';
 
 export type Format = 'text' | 'openmetrics';
+
+// QUANTILE_LABELS as percentiles.
+const QUANTILES: readonly number[] = Object.freeze([50, 90, 95, 99, 99.9]);
 
 /**
  * Every sample's text up to its value (`name{labels} `), in render order, for one series. Built
@@ -24,67 +27,78 @@ export function samplePrefixes(f: Family, labels: string): string[] {
   }
 }
 
-/** Appends one family's header and samples. `prefixesOf` gives a series' cached samplePrefixes. */
-export function renderFamily(out: Output, f: Family, format: Format, epoch: number, prefixesOf: (s: Series, f: Family) => readonly string[], counts: number[]): void {
-  out.push(format === 'openmetrics' ? f.omHeader : f.textHeader);
-  const st = f.state;
-  const all = st.all;
-  switch (f.type) {
-    case 'counter':
-    case 'gauge': {
-      // OpenMetrics forbids negative counters (a parser rejects the whole exposition): a sum
-      // exposed as a counter that went below 0 is left out there, not allowed to fail the scrape.
-      const skipNegative = format === 'openmetrics' && f.type === 'counter';
-      for (let i = 0; i < all.length; i++) {
-        const s = all[i] as ValueSeries;
-        if (skipNegative && s.value < 0) continue;
-        out.push(prefixesOf(s, f)[0]);
-        out.push(`${formatNumber(toBase(f, s.value))}\n`);
-      }
-      return;
-    }
-    case 'histogram': {
-      const n = f.le.length;
-      for (let i = 0; i < all.length; i++) {
-        const s = all[i] as HistogramSeries;
-        const p = prefixesOf(s, f);
-        st.bucketCounts(s, counts);
-        for (let j = 0; j < n; j++) {
-          out.push(p[j]);
-          out.push(`${counts[j]}\n`);
-        }
-        const count = `${s.count}\n`;
-        out.push(p[n]);
-        out.push(count);
-        out.push(p[n + 1]);
-        out.push(`${formatNumber(toBase(f, s.sum))}\n`);
-        out.push(p[n + 2]);
-        out.push(count);
-      }
-      return;
-    }
-    case 'summary': {
-      for (let i = 0; i < all.length; i++) {
-        const s = all[i] as HistogramSeries;
-        const p = prefixesOf(s, f);
-        const w = s.windowView(epoch);
-        const q = histogramStats(st.layout, w.chunks, w.count, w.sum, w.min, w.max, st.factor);
-        const values = [q.p50, q.p90, q.p95, q.p99, q.p999];
-        for (let j = 0; j < values.length; j++) {
-          out.push(p[j]);
-          // An empty window has no quantiles: NaN, as the Go client reports it.
-          out.push(q.count === 0 ? 'NaN\n' : `${formatNumber(toBase(f, values[j]))}\n`);
-        }
-        out.push(p[5]);
-        out.push(`${formatNumber(toBase(f, s.sum))}\n`);
-        out.push(p[6]);
-        out.push(`${s.count}\n`);
-      }
-      return;
-    }
-  }
-}
+/**
+ * The exposition of one read, as a `collect()` visitor: each metric's header, then its samples
+ * from cached prefixes and freshly formatted numbers. One instance per reporter, reused.
+ */
+export class Renderer implements MetricsVisitor {
+  #out = new Output();
+  #format: Format = 'text';
+  #family: Family | undefined = undefined;
+  #skipNegative = false;
+  readonly #counts: number[] = [];
+  readonly #quantiles: number[] = [];
 
-export function isValueSeries(s: Series): s is ValueSeries {
-  return s instanceof ValueSeries;
+  constructor(
+    readonly families: ReadonlyMap<CollectedMetric, Family>,
+    readonly prefixesOf: (s: CollectedSeries, f: Family) => readonly string[],
+  ) {}
+
+  begin(format: Format): Output {
+    this.#out = new Output();
+    this.#format = format;
+    return this.#out;
+  }
+
+  metric(m: CollectedMetric): boolean {
+    const f = this.families.get(m) as Family;
+    this.#family = f;
+    this.#out.push(this.#format === 'openmetrics' ? f.omHeader : f.textHeader);
+    // OpenMetrics forbids negative counters (a parser rejects the whole exposition): a sum
+    // exposed as a counter that went below 0 is left out there, not allowed to fail the scrape.
+    this.#skipNegative = this.#format === 'openmetrics' && f.type === 'counter';
+    return true;
+  }
+
+  value(_m: CollectedMetric, s: CollectedSeries, value: number): void {
+    if (this.#skipNegative && value < 0) return;
+    const f = this.#family as Family;
+    const out = this.#out;
+    out.push(this.prefixesOf(s, f)[0]);
+    out.push(`${formatNumber(toBase(f, value))}\n`);
+  }
+
+  histogram(_m: CollectedMetric, s: CollectedSeries, r: HistogramReading): void {
+    const f = this.#family as Family;
+    const out = this.#out;
+    const p = this.prefixesOf(s, f);
+    const total = r.total;
+    if (f.type === 'histogram') {
+      const counts = r.cumulativeCounts(this.#counts);
+      const n = f.le.length;
+      for (let j = 0; j < n; j++) {
+        out.push(p[j]);
+        out.push(`${counts[j]}\n`);
+      }
+      const count = `${total.count}\n`;
+      out.push(p[n]);
+      out.push(count);
+      out.push(p[n + 1]);
+      out.push(`${formatNumber(toBase(f, total.sum))}\n`);
+      out.push(p[n + 2]);
+      out.push(count);
+      return;
+    }
+    const w = r.window;
+    const q = w.percentiles(QUANTILES, this.#quantiles);
+    for (let j = 0; j < q.length; j++) {
+      out.push(p[j]);
+      // An empty window has no quantiles: NaN, as the Go client reports it.
+      out.push(w.count === 0 ? 'NaN\n' : `${formatNumber(toBase(f, q[j]))}\n`);
+    }
+    out.push(p[5]);
+    out.push(`${formatNumber(toBase(f, total.sum))}\n`);
+    out.push(p[6]);
+    out.push(`${total.count}\n`);
+  }
 }

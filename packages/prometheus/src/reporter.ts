@@ -1,20 +1,25 @@
-import type { EventName } from '@rx-telemetry/core';
-import { Aggregator } from '@rx-telemetry/hdr';
-import type { MetricState, Series } from '@rx-telemetry/hdr/internal';
-import { escapeHelp, escapeLabelValue } from './escape.js';
-import { family, type Family } from './family.js';
-import { labelName, metricName } from './names.js';
+import { Telemetry, type EventName } from '@rx-telemetry/core';
+import { Aggregator, type CollectedMetric, type CollectedSeries } from '@rx-telemetry/hdr';
+import { escapeLabelValue } from './escape.js';
+import type { Family } from './family.js';
+import { checkedDefaults, familiesOf } from './families.js';
+import { labelName } from './names.js';
 import { Output } from './output.js';
 import { pushTarget, pushText, type PushOptions } from './push.js';
-import { renderFamily, samplePrefixes, type Format } from './render.js';
+import { schedulePushes, type PushEveryOptions, type Pushing } from './push-schedule.js';
+import { Renderer, samplePrefixes, type Format } from './render.js';
 import { serve, type Listening, type ListenOptions } from './server.js';
+import { selfMetricsText } from './self-metrics.js';
 import { writeAtomic } from './write-file.js';
 
 /** Span events around each scrape served by `listen()` and each `push()`. */
 export const SCRAPE_EVENT: EventName = Object.freeze(['telemetry', 'prometheus', 'scrape']);
 export const PUSH_EVENT: EventName = Object.freeze(['telemetry', 'prometheus', 'push']);
+/** A `listen()` server closed a connection to bound what it holds (see docs/events.md). */
+export const CONNECTION_CLOSED_EVENT: EventName = Object.freeze(['telemetry', 'prometheus', 'connection_closed']);
 
 export interface PrometheusReporterOptions {
+  /** The store to expose; it must listen on the reporter's bus (or be `Aggregator.restore`'s, on none). */
   readonly aggregator: Aggregator;
   /** Prepended to every metric name, e.g. 'myapp_'. */
   readonly prefix?: string;
@@ -24,79 +29,74 @@ export interface PrometheusReporterOptions {
 
 /**
  * Exposes an Aggregator in the Prometheus text format or OpenMetrics: served for scraping,
- * pushed to a Pushgateway, or written for node_exporter's textfile collector.
+ * pushed to a Pushgateway, or written for node_exporter's textfile collector. Create it after
+ * the aggregator: it stops first on `telemetry.shutdown()`, so its final push reads live data.
  *
  * ```ts
- * const reporter = new PrometheusReporter({ aggregator, prefix: 'shop_', defaultLabels: { service: 'checkout' } });
- * const server = await reporter.listen({ port: 9464 });   // GET http://127.0.0.1:9464/metrics
- * await reporter.push({ url: 'http://127.0.0.1:9091', job: 'nightly-import' });
- * await reporter.writeFile('/var/lib/node_exporter/textfile/checkout.prom');
- * await server.close();
+ * const reporter = new PrometheusReporter(telemetry, { aggregator, prefix: 'shop_', defaultLabels: { service: 'checkout' } });
+ * await reporter.listen({ port: 9464 });   // GET http://127.0.0.1:9464/metrics
+ * reporter.pushEvery({ url: 'http://127.0.0.1:9091', job: 'nightly-import', intervalMs: 15_000 });
+ * await telemetry.shutdown();              // final push, server closed
  * ```
  */
 export class PrometheusReporter {
+  readonly #telemetry: Telemetry;
   readonly #aggregator: Aggregator;
   readonly #prefix: string;
   readonly #defaults: readonly (readonly [string, string])[];
-  readonly #families = new Map<MetricState, Family>();
+  readonly #families: Map<CollectedMetric, Family>;
   // A Map, not a WeakMap: series live as long as their aggregator, and ephemeron tables of
   // 10,000 entries slow down every major GC.
-  readonly #prefixes = new Map<Series, readonly string[]>();
-  readonly #counts: number[] = [];
+  readonly #prefixes = new Map<CollectedSeries, readonly string[]>();
+  readonly #renderer: Renderer;
+  readonly #metrics: CollectedMetric[] = [];
   readonly #servers = new Set<Listening>();
+  readonly #pushing = new Set<Pushing>();
+  readonly #stop: () => Promise<void>;
+  #stopped = false;
 
-  constructor(options: PrometheusReporterOptions) {
+  constructor(telemetry: Telemetry, options: PrometheusReporterOptions) {
+    if (!(telemetry instanceof Telemetry)) throw new TypeError('PrometheusReporter: the first argument must be the Telemetry bus: new PrometheusReporter(telemetry, { aggregator })');
     if (options === null || typeof options !== 'object') throw new TypeError('PrometheusReporter: options must be an object');
-    if (!(options.aggregator instanceof Aggregator)) throw new TypeError('PrometheusReporter: options.aggregator must be an Aggregator');
+    const aggregator = options.aggregator;
+    if (!(aggregator instanceof Aggregator)) throw new TypeError('PrometheusReporter: options.aggregator must be an Aggregator');
+    if (aggregator.telemetry !== undefined && aggregator.telemetry !== telemetry) {
+      throw new TypeError('PrometheusReporter: options.aggregator listens on another Telemetry bus than the one given; pass the bus the aggregator was created with');
+    }
     const prefix = options.prefix ?? '';
     if (typeof prefix !== 'string') throw new TypeError('PrometheusReporter: prefix must be a string');
-    const defaults = options.defaultLabels ?? {};
-    if (defaults === null || typeof defaults !== 'object') throw new TypeError('PrometheusReporter: defaultLabels must be an object of strings');
-    const labelOf = new Map<string, string>();
-    for (const [k, v] of Object.entries(defaults)) {
-      if (typeof v !== 'string') throw new TypeError(`PrometheusReporter: defaultLabels.${k} must be a string`);
-      if (k === '') throw new TypeError('PrometheusReporter: defaultLabels has an empty label name');
-      const name = labelName(k);
-      // `le`/`quantile` belong to histogram/summary samples, `metric` labels the self-metrics.
-      if (name === 'le' || name === 'quantile' || name === 'metric') {
-        throw new TypeError(`PrometheusReporter: defaultLabels.${k} becomes the reserved label ${JSON.stringify(name)}`);
-      }
-      const clash = labelOf.get(name);
-      if (clash !== undefined) throw new TypeError(`PrometheusReporter: defaultLabels.${clash} and defaultLabels.${k} both become the label ${JSON.stringify(name)}`);
-      labelOf.set(name, k);
-    }
-    this.#aggregator = options.aggregator;
+    this.#telemetry = telemetry;
+    this.#aggregator = aggregator;
     this.#prefix = prefix === '' || prefix.endsWith('_') ? prefix : `${prefix}_`;
-    this.#defaults = Object.entries(defaults).map(([k, v]) => [labelName(k), v] as const);
-    const names = new Map<string, string>();
-    for (const st of this.#aggregator._states()) {
-      const f = family(st, this.#prefix, new Set());
-      const clash = names.get(f.name);
-      if (clash !== undefined) throw new TypeError(`PrometheusReporter: metrics ${JSON.stringify(clash)} and ${JSON.stringify(st.def.name)} both become ${f.name}`);
-      names.set(f.name, st.def.name);
-      this.#families.set(st, f);
-    }
+    this.#defaults = checkedDefaults(options.defaultLabels);
+    this.#families = familiesOf(aggregator, this.#prefix);
+    aggregator.collect({
+      metric: (m) => {
+        this.#metrics.push(m);
+        return false;
+      },
+    });
+    this.#renderer = new Renderer(this.#families, this.#prefixesOf);
+    this.#stop = telemetry.manage('prometheus-reporter', () => this.#close());
   }
 
-  /** The exposition now: Prometheus text format 0.0.4 (default) or OpenMetrics 1.0 (ends with `# EOF`). */
+  /** The exposition now: Prometheus text format 0.0.4 (default) or OpenMetrics 1.0 (ends with `# EOF`). Reads, never writes. */
   render(format: Format = 'text'): string {
     if (format !== 'text' && format !== 'openmetrics') throw new TypeError(`render: format must be 'text' or 'openmetrics', got ${String(format)}`);
-    const states = this.#aggregator._states();
-    const epoch = this.#aggregator._epoch();
-    const prefixesOf = this.#prefixesOf;
-    const parts = new Output();
-    for (const st of states) renderFamily(parts, this.#families.get(st) as Family, format, epoch, prefixesOf, this.#counts);
-    parts.push(this.#selfMetrics(states, format));
-    if (format === 'openmetrics') parts.push('# EOF\n');
-    return parts.toString();
+    const out: Output = this.#renderer.begin(format);
+    this.#aggregator.collect(this.#renderer);
+    out.push(selfMetricsText(this.#prefix, this.#defaults, this.#metrics, this.#families, format));
+    if (format === 'openmetrics') out.push('# EOF\n');
+    return out.toString();
   }
 
   /**
    * Serves GET /metrics (format by the Accept header) and GET /health on 127.0.0.1 unless `host`
-   * says otherwise. See ListenOptions for `token` and `health`.
+   * says otherwise. See ListenOptions. `stop()` closes it.
    */
   async listen(options: ListenOptions = {}): Promise<Listening> {
-    const telemetry = this.#aggregator.telemetry;
+    this.#live('listen');
+    const telemetry = this.#telemetry;
     const server = await serve(
       (format) =>
         telemetry.span(SCRAPE_EVENT, { format }, (scope) => {
@@ -105,12 +105,13 @@ export class PrometheusReporter {
           return body;
         }),
       options,
+      { onClosed: (reason, socket) => telemetry.emit(CONNECTION_CLOSED_EVENT, {}, { reason, remoteAddress: socket.remoteAddress ?? '' }) },
     );
     const listening: Listening = {
       url: server.url,
-      close: async () => {
+      close: () => {
         this.#servers.delete(listening);
-        await server.close();
+        return server.close();
       },
     };
     this.#servers.add(listening);
@@ -125,7 +126,22 @@ export class PrometheusReporter {
   async push(options: PushOptions): Promise<void> {
     const target = pushTarget(options);
     const body = this.render('text');
-    await this.#aggregator.telemetry.span(PUSH_EVENT, { url: target.shown, job: options.job }, () => pushText(body, target));
+    await this.#telemetry.span(PUSH_EVENT, { url: target.shown, job: options.job }, () => pushText(body, target));
+  }
+
+  /** Pushes every `intervalMs` until stopped; the reporter's `stop()` (or the returned one) pushes a last time. */
+  pushEvery(options: PushEveryOptions): Pushing {
+    this.#live('pushEvery');
+    pushTarget(options); // fail now, not on the timer
+    const schedule = schedulePushes(() => this.push(options), options.intervalMs);
+    const pushing: Pushing = {
+      stop: () => {
+        this.#pushing.delete(pushing);
+        return schedule.stop();
+      },
+    };
+    this.#pushing.add(pushing);
+    return pushing;
   }
 
   /** Writes the text exposition atomically (temp file + rename), for node_exporter's textfile collector. */
@@ -133,14 +149,37 @@ export class PrometheusReporter {
     await writeAtomic(path, this.render('text'));
   }
 
+  /**
+   * Final pushes, then closes every `listen()` server (open connections too) and unregisters
+   * from the bus's shutdown. Idempotent: every call returns the same promise, which rejects
+   * when a final push failed (the push span reported it too). `render()` keeps working.
+   */
+  stop(): Promise<void> {
+    return this.#stop();
+  }
+
+  async #close(): Promise<void> {
+    this.#stopped = true;
+    const pushes = await Promise.allSettled([...this.#pushing].map((p) => p.stop()));
+    await Promise.allSettled([...this.#servers].map((s) => s.close()));
+    const failed = pushes.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+    if (failed.length === 1) throw failed[0];
+    if (failed.length > 1) throw new AggregateError(failed, `${failed.length} final pushes failed`);
+  }
+
+  #live(what: string): void {
+    if (this.#stopped) throw new Error(`PrometheusReporter.${what}: the reporter is stopped`);
+  }
+
   // Sample prefixes are built once per series and reporter, then reused by every scrape.
-  readonly #prefixesOf = (s: Series, f: Family): readonly string[] => {
+  readonly #prefixesOf = (s: CollectedSeries, f: Family): readonly string[] => {
     const cached = this.#prefixes.get(s);
     if (cached !== undefined) return cached;
     const pairs: string[] = [];
     const own = new Set<string>();
+    const tags = f.metric.definition.tags;
     for (const k of Object.keys(s.tags)) {
-      const i = f.state.tags.indexOf(k);
+      const i = tags.indexOf(k);
       const name = i === -1 ? labelName(k) : f.labels[i];
       own.add(name);
       pairs.push(`${name}="${escapeLabelValue(s.tags[k])}"`);
@@ -150,19 +189,4 @@ export class PrometheusReporter {
     this.#prefixes.set(s, prefixes);
     return prefixes;
   };
-
-  #selfMetrics(states: readonly MetricState[], format: Format): string {
-    const om = format === 'openmetrics';
-    let out = '';
-    for (const [what, help, get] of [
-      ['dropped_events', 'Events skipped for a missing or non-finite measurement or a missing tag', (st: MetricState) => st.dropped],
-      ['overflow_events', 'Events folded into the overflow series after maxSeriesPerMetric', (st: MetricState) => st.overflowed],
-    ] as const) {
-      const name = metricName(`${this.#prefix}rx_telemetry_${what}`);
-      out += om ? `# TYPE ${name} counter\n# HELP ${name} ${escapeHelp(help, true)}\n` : `# HELP ${name}_total ${escapeHelp(help, false)}\n# TYPE ${name}_total counter\n`;
-      const defaults = this.#defaults.filter(([k]) => k !== 'metric').map(([k, v]) => `${k}="${escapeLabelValue(v)}",`).join('');
-      for (const st of states) out += `${name}_total{${defaults}metric="${(this.#families.get(st) as Family).name}"} ${get(st)}\n`;
-    }
-    return out;
-  }
 }

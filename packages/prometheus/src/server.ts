@@ -1,33 +1,24 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { checkListen, type CheckedListen, type HealthReport, type ListenOptions, type Listening } from './listen-options.js';
 import type { Format } from './render.js';
 
-/** What `health()` resolves to: `critical` answers 503, anything else 200. */
-export type HealthReport = { status: 'healthy' | 'degraded' | 'critical' } & Record<string, unknown>;
+export type { HealthReport, ListenOptions, Listening } from './listen-options.js';
 
-export interface ListenOptions {
-  /** Default 9464. 0 picks a free port. */
-  readonly port?: number;
-  /** Default '127.0.0.1': nothing outside the host can scrape unless told otherwise. */
-  readonly host?: string;
-  /** When set, every request must carry `Authorization: Bearer <token>` (else 401). */
-  readonly token?: string;
-  /** Answers GET /health; without it /health says `{"status":"healthy"}`. */
-  readonly health?: () => Promise<HealthReport>;
-  /** A client must send its request headers within this (default 5000 ms), else 408. */
-  readonly headersTimeoutMs?: number;
-  /** … and its whole request within this (default 10000 ms, at least headersTimeoutMs), else 408. */
-  readonly requestTimeoutMs?: number;
-}
+/** Why the server closed a connection on its own (see ServeHooks.onClosed). */
+export type CloseReason = 'write_timeout' | 'pipeline_limit';
 
-export interface Listening {
-  readonly url: string;
-  close(): Promise<void>;
+export interface ServeHooks {
+  /** A connection the server closed to bound what it holds. */
+  onClosed?(reason: CloseReason, socket: Socket): void;
 }
 
 const TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 const OPENMETRICS = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+const PLAIN = 'text/plain; charset=utf-8';
+/** Requests one connection may have waiting behind the response in flight before it is closed. */
+export const MAX_PIPELINED = 16;
 
 /** OpenMetrics when the Accept header lists it with a non-zero q (Prometheus 2.42 asks for it first). */
 export function wantsOpenMetrics(accept: string | undefined): boolean {
@@ -53,54 +44,95 @@ function send(res: ServerResponse, status: number, type: string, body: string, h
   res.end(head ? undefined : body);
 }
 
-/** Serves GET /metrics and GET /health; see ListenOptions. */
-export async function serve(render: (format: Format) => string, options: ListenOptions = {}): Promise<Listening> {
-  if (options === null || typeof options !== 'object') throw new TypeError('listen: options must be an object');
-  const port = options.port ?? 9464;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`listen: port must be an integer 0..65535, got ${String(port)}`);
-  const host = options.host ?? '127.0.0.1';
-  if (typeof host !== 'string' || host.length === 0) throw new TypeError('listen: host must be a non-empty string');
-  if (options.token !== undefined && (typeof options.token !== 'string' || options.token.length === 0)) throw new TypeError('listen: token must be a non-empty string');
-  if (options.health !== undefined && typeof options.health !== 'function') throw new TypeError('listen: health must be a function');
-  const headersTimeout = options.headersTimeoutMs ?? 5_000;
-  const requestTimeout = options.requestTimeoutMs ?? Math.max(10_000, headersTimeout);
-  for (const [what, v] of [['headersTimeoutMs', headersTimeout], ['requestTimeoutMs', requestTimeout]] as const) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new TypeError(`listen: ${what} must be a positive integer of ms, got ${String(v)}`);
+/** The health report, or `critical` when it throws or has not settled within the timeout. */
+async function healthWithin(o: CheckedListen): Promise<HealthReport> {
+  if (o.health === undefined) return { status: 'healthy' };
+  const health = o.health;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<HealthReport>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve({ status: 'critical', error: `health check did not answer within ${o.healthTimeoutMs} ms` });
+    }, o.healthTimeoutMs);
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(() => health(controller.signal)), timeout]);
+  } catch (error) {
+    return { status: 'critical', error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
   }
-  if (requestTimeout < headersTimeout) throw new TypeError('listen: requestTimeoutMs must be at least headersTimeoutMs');
-  const expected = options.token === undefined ? undefined : Buffer.from(options.token);
-  const health = options.health;
+}
+
+/** Serves GET /metrics and GET /health; see ListenOptions. */
+export async function serve(render: (format: Format) => string, options: ListenOptions = {}, hooks: ServeHooks = {}): Promise<Listening> {
+  const o = checkListen(options);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics' && path !== '/health') return send(res, 404, 'text/plain; charset=utf-8', 'not found\n', false);
+    if (path !== '/metrics' && path !== '/health') return send(res, 404, PLAIN, 'not found\n', false);
     const head = req.method === 'HEAD';
-    if (req.method !== 'GET' && !head) return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', false, { Allow: 'GET, HEAD' });
-    if (!authorized(req.headers.authorization, expected)) {
-      return send(res, 401, 'text/plain; charset=utf-8', 'unauthorized\n', head, { 'WWW-Authenticate': 'Bearer realm="metrics"' });
+    if (req.method !== 'GET' && !head) return send(res, 405, PLAIN, 'method not allowed\n', false, { Allow: 'GET, HEAD' });
+    if (!authorized(req.headers.authorization, o.token)) {
+      return send(res, 401, PLAIN, 'unauthorized\n', head, { 'WWW-Authenticate': 'Bearer realm="metrics"' });
     }
     if (path === '/health') {
-      let report: HealthReport;
-      try {
-        report = health === undefined ? { status: 'healthy' } : await health();
-      } catch (error) {
-        report = { status: 'critical', error: error instanceof Error ? error.message : String(error) };
-      }
+      const report = await healthWithin(o);
+      if (res.destroyed) return;
       return send(res, report.status === 'critical' ? 503 : 200, 'application/json; charset=utf-8', JSON.stringify(report), head);
     }
     const om = wantsOpenMetrics(req.headers.accept);
     send(res, 200, om ? OPENMETRICS : TEXT, render(om ? 'openmetrics' : 'text'), head);
   };
 
-  // Node checks the timeouts every connectionsCheckingInterval (30 s by default): check often
-  // enough that a slow client is cut off close to its deadline.
-  const checkEvery = Math.max(10, Math.min(1000, Math.floor(headersTimeout / 4)));
-  const server = createServer({ requestTimeout, headersTimeout, keepAliveTimeout: 5_000, connectionsCheckingInterval: checkEvery }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `${error instanceof Error ? error.message : String(error)}\n`, false);
+  // One response in flight: abandoned (and its connection closed) when the client has not taken
+  // it within writeTimeoutMs.
+  const respond = (req: IncomingMessage, res: ServerResponse): void => {
+    const socket = req.socket;
+    if (socket.destroyed) return;
+    const timer = setTimeout(() => {
+      hooks.onClosed?.('write_timeout', socket);
+      socket.destroy();
+    }, o.writeTimeoutMs);
+    timer.unref();
+    const clear = (): void => clearTimeout(timer);
+    res.once('finish', clear);
+    res.once('close', clear);
+    handle(req, res).catch(() => {
+      // The error went to the scrape span's exception event; the client learns nothing of it.
+      if (!res.headersSent) send(res, 500, PLAIN, 'internal error\n', false);
       else res.destroy();
     });
-  });
+  };
+
+  // Node queues the responses of pipelined requests behind the one in flight (such a response
+  // has no socket yet). Each is rendered only when its turn comes, after the previous one was
+  // handed to the kernel: one connection holds one body, however many requests it pipelines.
+  const waiting = new WeakMap<Socket, number>();
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (res.socket !== null) return respond(req, res);
+    const socket = req.socket;
+    const queued = (waiting.get(socket) ?? 0) + 1;
+    if (queued > MAX_PIPELINED) {
+      if (!socket.destroyed) hooks.onClosed?.('pipeline_limit', socket);
+      socket.destroy();
+      return;
+    }
+    waiting.set(socket, queued);
+    res.once('socket', () => {
+      waiting.set(socket, (waiting.get(socket) ?? 1) - 1);
+      respond(req, res);
+    });
+  };
+
+  // Node checks the timeouts every connectionsCheckingInterval (30 s by default): check often
+  // enough that a slow client is cut off close to its deadline.
+  const checkEvery = Math.max(10, Math.min(1000, Math.floor(o.headersTimeoutMs / 4)));
+  const server = createServer(
+    { requestTimeout: o.requestTimeoutMs, headersTimeout: o.headersTimeoutMs, keepAliveTimeout: o.idleTimeoutMs, connectionsCheckingInterval: checkEvery },
+    onRequest,
+  );
   // A malformed request gets a 400 on its own connection, a request too slow to arrive a 408;
   // the server keeps serving the others.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
@@ -110,20 +142,21 @@ export async function serve(render: (format: Format) => string, options: ListenO
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen(o.port, o.host, () => {
       server.off('error', reject);
       resolve();
     });
   });
   const address = server.address();
-  const actualPort = typeof address === 'object' && address !== null ? address.port : port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const actualPort = typeof address === 'object' && address !== null ? address.port : o.port;
+  const urlHost = o.host.includes(':') ? `[${o.host}]` : o.host;
+  let closing: Promise<void> | undefined;
   return {
     url: `http://${urlHost}:${actualPort}`,
     close: () =>
-      new Promise<void>((resolve, reject) => {
+      (closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      }),
+      })),
   };
 }

@@ -41,8 +41,8 @@ describe('a cluster scraped as one', () => {
     const b = aggregator();
     feed(b.telemetry, 1700, 3000);
     const cluster = Aggregator.restore(a.agg.encode(), b.agg.encode());
-    const ours = samples(new PrometheusReporter({ aggregator: cluster }).render());
-    const expected = samples(new PrometheusReporter({ aggregator: single.agg }).render());
+    const ours = samples(new PrometheusReporter(new Telemetry(), { aggregator: cluster }).render());
+    const expected = samples(new PrometheusReporter(single.telemetry, { aggregator: single.agg }).render());
     expect(ours.map(([k]) => k)).to.deep.equal(expected.map(([k]) => k));
     ours.forEach(([k, v], i) => expect(v, k).to.be.closeTo(expected[i][1], 1e-12 * Math.max(1, Math.abs(v))));
     const le = expected.find(([k]) => k === 'job_run_stop_duration_seconds_bucket{queue="q0",le="0.0025"}');

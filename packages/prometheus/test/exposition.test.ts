@@ -4,7 +4,7 @@ import { Aggregator } from '@rx-telemetry/hdr';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { fileURLToPath } from 'node:url';
-import { PrometheusReporter } from '../src/index.js';
+import { defaultBuckets, PrometheusReporter } from '../src/index.js';
 
 const PARSER = fileURLToPath(new URL('../../test/fixtures/parse_openmetrics.py', import.meta.url));
 const EVENT = ['http', 'request', 'stop'];
@@ -18,6 +18,7 @@ const labelValue = fc.oneof(
 function everything(values: readonly string[]): { reporter: PrometheusReporter; agg: Aggregator } {
   const telemetry = new Telemetry();
   const agg = new Aggregator(telemetry, {
+    defaultBuckets,
     metrics: [
       counter('http.request.stop.count', { tags: ['path'], description: 'Requests "served" \\ by path\nsecond line' }),
       sum('http.request.stop.size', { tags: ['path'], unit: 'byte' }),
@@ -28,7 +29,7 @@ function everything(values: readonly string[]): { reporter: PrometheusReporter; 
     ],
   });
   values.forEach((path, i) => telemetry.emit(EVENT, { size: 100 + i, queue: i, duration: 1_000_000 * (i + 1) }, { path }));
-  return { reporter: new PrometheusReporter({ aggregator: agg, defaultLabels: { service: 'shop "eu"' } }), agg };
+  return { reporter: new PrometheusReporter(telemetry, { aggregator: agg, defaultLabels: { service: 'shop "eu"' } }), agg };
 }
 
 describe('exposition against real parsers', () => {
@@ -75,7 +76,7 @@ describe('exposition against real parsers', () => {
     const agg = new Aggregator(telemetry, { metrics: [sum('app.queue.delta', { tags: ['q'] })] });
     telemetry.emit(['app', 'queue'], { delta: -5 }, { q: 'neg' });
     telemetry.emit(['app', 'queue'], { delta: 3 }, { q: 'pos' });
-    const reporter = new PrometheusReporter({ aggregator: agg });
+    const reporter = new PrometheusReporter(telemetry, { aggregator: agg });
     const om = reporter.render('openmetrics');
     const text = reporter.render('text');
     agg.stop();
@@ -92,7 +93,7 @@ describe('exposition against real parsers', () => {
     const agg = new Aggregator(telemetry, { now: () => clock, metrics: [summary('job.run.stop.latency', { unit: 'second' })] });
     telemetry.emit(['job', 'run', 'stop'], { latency: 0.25 });
     clock += 10 * 60_000; // two windows later: nothing left in the window
-    const reporter = new PrometheusReporter({ aggregator: agg });
+    const reporter = new PrometheusReporter(telemetry, { aggregator: agg });
     const text = reporter.render('text');
     const om = reporter.render('openmetrics');
     agg.stop();

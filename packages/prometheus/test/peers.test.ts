@@ -5,7 +5,7 @@ import { Aggregator } from '@rx-telemetry/hdr';
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { PrometheusReporter, PUSH_EVENT, type Listening } from '../src/index.js';
+import { defaultBuckets, PrometheusReporter, PUSH_EVENT, type Listening } from '../src/index.js';
 import { pushText } from '../src/push.js';
 
 const EVENT = ['http', 'request', 'stop'];
@@ -52,6 +52,7 @@ describe('against a real Prometheus and Pushgateway', function () {
   before(async () => {
     telemetry = new Telemetry();
     agg = new Aggregator(telemetry, {
+      defaultBuckets,
       metrics: [
         counter('http.request.stop.count', { tags: ['route', 'status'] }),
         sum('http.request.stop.size', { tags: ['route'], unit: 'byte' }),
@@ -65,7 +66,7 @@ describe('against a real Prometheus and Pushgateway', function () {
       const duration = route === '/slow' ? 50_000_000 + (i % 97) * 9_000_000 : 200_000 + (i % 89) * 150_000;
       telemetry.emit(EVENT, { duration, size: 100 + (i % 50), inflight: i % 7 }, { route, status: i % 10 === 0 ? 500 : 200 });
     }
-    reporter = new PrometheusReporter({ aggregator: agg, defaultLabels: { service: 'shop' } });
+    reporter = new PrometheusReporter(telemetry, { aggregator: agg, defaultLabels: { service: 'shop' } });
     server = await reporter.listen({ port: 0, token: TOKEN });
 
     const batchBus = new Telemetry();
@@ -73,7 +74,7 @@ describe('against a real Prometheus and Pushgateway', function () {
     batchBus.emit(['batch', 'import', 'stop'], { items: 1234 }, { source: 'crm' });
     batchBus.emit(['batch', 'import', 'stop'], { items: 66 }, { source: 'crm' });
     gateway = await startPushgateway();
-    await new PrometheusReporter({ aggregator: batch }).push({ url: gateway.url, job: 'nightly', grouping: { shard: 'eu/1' } });
+    await new PrometheusReporter(batchBus, { aggregator: batch }).push({ url: gateway.url, job: 'nightly', grouping: { shard: 'eu/1' } });
 
     const target = new URL(server.url).host;
     prometheus = await startPrometheus([
@@ -164,7 +165,7 @@ describe('against a real Prometheus and Pushgateway', function () {
     const secret = new URL(gateway.url);
     secret.username = 'pusher';
     secret.password = 's3cret-pw';
-    await new PrometheusReporter({ aggregator: a }).push({ url: secret.toString(), job: 'with_auth' });
+    await new PrometheusReporter(bus, { aggregator: a }).push({ url: secret.toString(), job: 'with_auth' });
     const gatewayText = await (await fetch(`${gateway.url}/metrics`)).text();
     expect(gatewayText).to.match(/batch_import_stop_items_total\{instance="",job="with_auth"\} 7/);
     expect(seen).to.have.length(1);
@@ -173,7 +174,7 @@ describe('against a real Prometheus and Pushgateway', function () {
     const closed = await freePort(); // free again: nothing listens there
     let err: Error | undefined;
     try {
-      await new PrometheusReporter({ aggregator: a }).push({ url: `http://pusher:s3cret-pw@127.0.0.1:${closed}`, job: 'x', timeoutMs: 2000 });
+      await new PrometheusReporter(bus, { aggregator: a }).push({ url: `http://pusher:s3cret-pw@127.0.0.1:${closed}`, job: 'x', timeoutMs: 2000 });
     } catch (e) {
       err = e as Error;
     }

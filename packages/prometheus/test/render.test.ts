@@ -1,7 +1,7 @@
 import { counter, distribution, lastValue, sum, summary, Telemetry } from '@rx-telemetry/core';
 import { Aggregator } from '@rx-telemetry/hdr';
 import { expect } from 'chai';
-import { PrometheusReporter } from '../src/index.js';
+import { defaultBuckets, PrometheusReporter } from '../src/index.js';
 
 const EVENT = ['http', 'request', 'stop'];
 
@@ -19,7 +19,7 @@ describe('PrometheusReporter.render', () => {
     agg = new Aggregator(telemetry, { metrics: [counter('http.request.stop.count', { tags: ['route'] })] });
     telemetry.emit(EVENT, {}, { route: '/a' });
     telemetry.emit(EVENT, {}, { route: '/a' });
-    const text = new PrometheusReporter({ aggregator: agg }).render();
+    const text = new PrometheusReporter(telemetry, { aggregator: agg }).render();
     expect(text).to.contain('# TYPE http_request_stop_count_total counter\n');
     expect(lines(text, 'http_request_stop_count_total{')).to.deep.equal(['http_request_stop_count_total{route="/a"} 2']);
   });
@@ -35,7 +35,7 @@ describe('PrometheusReporter.render', () => {
     telemetry.emit(EVENT, { size: 1.5, delta: 1 });
     telemetry.emit(EVENT, { size: 2, delta: -1 });
     telemetry.emit(EVENT, { size: 0.5, delta: 1 });
-    const text = new PrometheusReporter({ aggregator: agg }).render();
+    const text = new PrometheusReporter(telemetry, { aggregator: agg }).render();
     expect(lines(text, 'http_request_stop_size_bytes_total')).to.deep.equal(['http_request_stop_size_bytes_total 4000']);
     expect(text).to.contain('# TYPE http_request_stop_inflight gauge\n');
     expect(lines(text, 'http_request_stop_inflight ')).to.deep.equal(['http_request_stop_inflight 1']);
@@ -45,7 +45,7 @@ describe('PrometheusReporter.render', () => {
     telemetry = new Telemetry();
     agg = new Aggregator(telemetry, { metrics: [lastValue('vm.memory.heapUsed', { unit: 'megabyte' })] });
     telemetry.emit(['vm', 'memory'], { heapUsed: 12.5 });
-    const text = new PrometheusReporter({ aggregator: agg }).render();
+    const text = new PrometheusReporter(telemetry, { aggregator: agg }).render();
     expect(text).to.contain('# TYPE vm_memory_heap_used_bytes gauge\n');
     expect(lines(text, 'vm_memory_heap_used_bytes ')).to.deep.equal(['vm_memory_heap_used_bytes 12500000']);
   });
@@ -54,7 +54,7 @@ describe('PrometheusReporter.render', () => {
     telemetry = new Telemetry();
     agg = new Aggregator(telemetry, { metrics: [lastValue('job.run.stop.duration', { unit: 'millisecond' })] });
     telemetry.emit(['job', 'run', 'stop'], { duration: 9 });
-    const text = new PrometheusReporter({ aggregator: agg }).render();
+    const text = new PrometheusReporter(telemetry, { aggregator: agg }).render();
     expect(lines(text, 'job_run_stop_duration_seconds ')).to.deep.equal(['job_run_stop_duration_seconds 0.009']);
   });
 
@@ -65,7 +65,7 @@ describe('PrometheusReporter.render', () => {
     });
     const values = [3, 10, 10.2, 99.99, 100, 150, 5000];
     for (const duration of values) telemetry.emit(EVENT, { duration });
-    const text = new PrometheusReporter({ aggregator: agg }).render();
+    const text = new PrometheusReporter(telemetry, { aggregator: agg }).render();
     expect(text).to.contain('# TYPE http_request_stop_duration_seconds histogram\n');
     expect(lines(text, 'http_request_stop_duration_seconds_bucket')).to.deep.equal([
       'http_request_stop_duration_seconds_bucket{le="0.01"} 2',
@@ -83,7 +83,7 @@ describe('PrometheusReporter.render', () => {
     telemetry = new Telemetry();
     agg = new Aggregator(telemetry, { metrics: [summary('http.request.stop.duration', { unit: 'second', tags: ['route'] })] });
     for (let i = 1; i <= 100; i++) telemetry.emit(EVENT, { duration: i / 100 }, { route: '/a' });
-    const text = new PrometheusReporter({ aggregator: agg }).render();
+    const text = new PrometheusReporter(telemetry, { aggregator: agg }).render();
     const w = agg.snapshot().metrics[0].series[0].window!;
     const q = lines(text, 'http_request_stop_duration_seconds{');
     expect(q.map((l) => l.replace(/ .*$/, ''))).to.deep.equal(
@@ -97,7 +97,7 @@ describe('PrometheusReporter.render', () => {
     telemetry = new Telemetry();
     agg = new Aggregator(telemetry, { metrics: [counter('http.request.stop.count', { tags: ['service'] })] });
     telemetry.emit(EVENT, {}, { service: 'api' });
-    const text = new PrometheusReporter({ aggregator: agg, prefix: 'shop', defaultLabels: { service: 'default', zone: 'eu-1' } }).render();
+    const text = new PrometheusReporter(telemetry, { aggregator: agg, prefix: 'shop', defaultLabels: { service: 'default', zone: 'eu-1' } }).render();
     expect(lines(text, 'shop_http_request_stop_count_total{')).to.deep.equal(['shop_http_request_stop_count_total{zone="eu-1",service="api"} 1']);
   });
 
@@ -105,7 +105,7 @@ describe('PrometheusReporter.render', () => {
     telemetry = new Telemetry();
     agg = new Aggregator(telemetry, { metrics: [counter('http.request.stop.count', { tags: ['path'], description: 'a "quoted" \\ help\nline' })] });
     telemetry.emit(EVENT, {}, { path: 'C:\\x "y"\nz' });
-    const reporter = new PrometheusReporter({ aggregator: agg });
+    const reporter = new PrometheusReporter(telemetry, { aggregator: agg });
     const text = reporter.render();
     expect(text).to.contain('http_request_stop_count_total{path="C:\\\\x \\"y\\"\\nz"} 1');
     expect(text).to.contain('# HELP http_request_stop_count_total a "quoted" \\\\ help\\nline\n');
@@ -116,15 +116,15 @@ describe('PrometheusReporter.render', () => {
     telemetry = new Telemetry();
     agg = new Aggregator(telemetry, { metrics: [counter('9lives.cat-food.count', { eventName: ['x'], tags: ['bad-tag', '0k'] })] });
     telemetry.emit(['x'], {}, { 'bad-tag': 'v', '0k': 'w' });
-    const text = new PrometheusReporter({ aggregator: agg }).render();
+    const text = new PrometheusReporter(telemetry, { aggregator: agg }).render();
     expect(lines(text, '_9lives_cat_food_count_total')).to.deep.equal(['_9lives_cat_food_count_total{bad_tag="v",_0k="w"} 1']);
   });
 
   it('ends OpenMetrics with # EOF and names counter families without _total', () => {
     telemetry = new Telemetry();
-    agg = new Aggregator(telemetry, { metrics: [counter('http.request.stop.count'), distribution('http.request.stop.duration', { unit: 'second' })] });
+    agg = new Aggregator(telemetry, { defaultBuckets, metrics: [counter('http.request.stop.count'), distribution('http.request.stop.duration', { unit: 'second' })] });
     telemetry.emit(EVENT, { duration: 0.2 });
-    const om = new PrometheusReporter({ aggregator: agg }).render('openmetrics');
+    const om = new PrometheusReporter(telemetry, { aggregator: agg }).render('openmetrics');
     expect(om.endsWith('# EOF\n')).to.equal(true);
     expect(om).to.contain('# TYPE http_request_stop_count counter\n');
     expect(om).to.contain('http_request_stop_count_total 1\n');
@@ -137,7 +137,7 @@ describe('PrometheusReporter.render', () => {
     telemetry.emit(EVENT, {}, { u: 'a' });
     telemetry.emit(EVENT, {}, { u: 'b' });
     telemetry.emit(EVENT, {}, {});
-    const text = new PrometheusReporter({ aggregator: agg }).render();
+    const text = new PrometheusReporter(telemetry, { aggregator: agg }).render();
     expect(lines(text, 'rx_telemetry_dropped_events_total{')).to.deep.equal(['rx_telemetry_dropped_events_total{metric="http_request_stop_count"} 1']);
     expect(lines(text, 'rx_telemetry_overflow_events_total{')).to.deep.equal(['rx_telemetry_overflow_events_total{metric="http_request_stop_count"} 1']);
     expect(lines(text, 'http_request_stop_count_total{overflow="true"}')).to.deep.equal(['http_request_stop_count_total{overflow="true"} 1']);
@@ -146,15 +146,15 @@ describe('PrometheusReporter.render', () => {
   it('rejects bad options and clashing names with a TypeError', () => {
     telemetry = new Telemetry();
     agg = new Aggregator(telemetry, { metrics: [counter('a.b.count', { eventName: ['a'] }), counter('a.b-count', { eventName: ['a'] })] });
-    expect(() => new PrometheusReporter({ aggregator: agg })).to.throw(TypeError, /both become a_b_count/);
-    expect(() => new PrometheusReporter({ aggregator: {} as Aggregator })).to.throw(TypeError, /Aggregator/);
+    expect(() => new PrometheusReporter(telemetry, { aggregator: agg })).to.throw(TypeError, /both take the name a_b_count/);
+    expect(() => new PrometheusReporter(telemetry, { aggregator: {} as Aggregator })).to.throw(TypeError, /Aggregator/);
     const ok = new Aggregator(telemetry, { metrics: [counter('c.d.count', { eventName: ['c'] })] });
-    expect(() => new PrometheusReporter({ aggregator: ok, defaultLabels: { a: 1 as unknown as string } })).to.throw(TypeError, /defaultLabels.a/);
-    expect(() => new PrometheusReporter({ aggregator: ok }).render('json' as 'text')).to.throw(TypeError, /format/);
-    expect(() => new PrometheusReporter({ aggregator: ok, defaultLabels: { le: '1' } })).to.throw(TypeError, /defaultLabels.le .*reserved label "le"/);
-    expect(() => new PrometheusReporter({ aggregator: ok, defaultLabels: { quantile: '1' } })).to.throw(TypeError, /reserved label "quantile"/);
-    expect(() => new PrometheusReporter({ aggregator: ok, defaultLabels: { metric: 'x' } })).to.throw(TypeError, /reserved label "metric"/);
-    expect(() => new PrometheusReporter({ aggregator: ok, defaultLabels: { 'a-b': '1', a_b: '2' } })).to.throw(TypeError, /both become the label "a_b"/);
+    expect(() => new PrometheusReporter(telemetry, { aggregator: ok, defaultLabels: { a: 1 as unknown as string } })).to.throw(TypeError, /defaultLabels.a/);
+    expect(() => new PrometheusReporter(telemetry, { aggregator: ok }).render('json' as 'text')).to.throw(TypeError, /format/);
+    expect(() => new PrometheusReporter(telemetry, { aggregator: ok, defaultLabels: { le: '1' } })).to.throw(TypeError, /defaultLabels.le .*reserved label "le"/);
+    expect(() => new PrometheusReporter(telemetry, { aggregator: ok, defaultLabels: { quantile: '1' } })).to.throw(TypeError, /reserved label "quantile"/);
+    expect(() => new PrometheusReporter(telemetry, { aggregator: ok, defaultLabels: { metric: 'x' } })).to.throw(TypeError, /reserved label "metric"/);
+    expect(() => new PrometheusReporter(telemetry, { aggregator: ok, defaultLabels: { 'a-b': '1', a_b: '2' } })).to.throw(TypeError, /both become the label "a_b"/);
     ok.stop();
   });
 });

@@ -25,7 +25,7 @@ describe('PrometheusReporter.listen', () => {
     telemetry = new Telemetry();
     agg = new Aggregator(telemetry, { metrics: [counter('http.request.stop.count')] });
     telemetry.emit(['http', 'request', 'stop'], {});
-    reporter = new PrometheusReporter({ aggregator: agg });
+    reporter = new PrometheusReporter(telemetry, { aggregator: agg });
   });
   afterEach(async () => {
     await server?.close();

@@ -16,7 +16,7 @@ describe('PrometheusReporter.writeFile', () => {
     telemetry.emit(['job', 'run', 'stop'], {});
     const path = join(dir.path, 'app.prom');
     await writeFile(path, 'old content\n');
-    const reporter = new PrometheusReporter({ aggregator: agg });
+    const reporter = new PrometheusReporter(telemetry, { aggregator: agg });
     await reporter.writeFile(path);
     const text = await readFile(path, 'utf8');
     expect(text).to.equal(reporter.render('text'));
@@ -32,7 +32,7 @@ describe('PrometheusReporter.writeFile', () => {
     const agg = new Aggregator(telemetry, { metrics: [counter('job.run.stop.count')] });
     let err: NodeJS.ErrnoException | undefined;
     try {
-      await new PrometheusReporter({ aggregator: agg }).writeFile('/nonexistent-dir-rx/app.prom');
+      await new PrometheusReporter(telemetry, { aggregator: agg }).writeFile('/nonexistent-dir-rx/app.prom');
     } catch (e) {
       err = e as NodeJS.ErrnoException;
     }
@@ -48,7 +48,7 @@ describe('PrometheusReporter.writeFile', () => {
     await mkdir(join(dir.path, 'app.prom'));
     let err: NodeJS.ErrnoException | undefined;
     try {
-      await new PrometheusReporter({ aggregator: agg }).writeFile(join(dir.path, 'app.prom'));
+      await new PrometheusReporter(telemetry, { aggregator: agg }).writeFile(join(dir.path, 'app.prom'));
     } catch (e) {
       err = e as NodeJS.ErrnoException;
     }
@@ -64,7 +64,7 @@ describe('PrometheusReporter.writeFile', () => {
     const agg = new Aggregator(telemetry, { metrics: [counter('job.run.stop.count')] });
     let err: unknown;
     try {
-      await new PrometheusReporter({ aggregator: agg }).writeFile('');
+      await new PrometheusReporter(telemetry, { aggregator: agg }).writeFile('');
     } catch (e) {
       err = e;
     }

@@ -1,0 +1,167 @@
+import type { MetricDefinition } from '@rx-telemetry/core';
+import type { HistogramSeries } from './series.js';
+import type { HistogramStats } from './snapshot.js';
+import { histogramStats, percentilesOf } from './stats.js';
+
+/** One metric as `collect()` hands it out: the same object on every read (a key to cache by). */
+export interface CollectedMetric {
+  readonly definition: MetricDefinition;
+  /** distribution: the bounds that `cumulativeCounts` counts up to; undefined for other types or a distribution without bounds. */
+  readonly buckets: readonly number[] | undefined;
+  /** Events skipped: missing or non-finite measurement, missing tag, negative histogram value, a throwing keep/measurement/tagValues function. */
+  readonly droppedEvents: number;
+  /** Events folded into the `{ overflow: 'true' }` series because of `maxSeriesPerMetric`. */
+  readonly overflowSeries: number;
+  /** Events whose tag values held lone UTF-16 surrogates, recorded under the value with each replaced by U+FFFD. */
+  readonly foldedEvents: number;
+}
+
+/** One series (tag set) of a metric: the same object on every read for as long as it exists. */
+export interface CollectedSeries {
+  /** Tag values by tag name; the overflow series is `{ overflow: 'true' }`. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** A histogram's counts over one span of time (since the start, or the sliding window). */
+export interface HistogramPart {
+  readonly count: number;
+  readonly sum: number;
+  /** 0 when empty. */
+  readonly min: number;
+  /** 0 when empty. */
+  readonly max: number;
+  /**
+   * Values at ascending `percentiles` (0 < p <= 100) in the metric's unit, written into `out`:
+   * HdrHistogram's (within 10^-significantDigits relative), clamped into [min, max]; zeros when empty.
+   */
+  percentiles(percentiles: readonly number[], out: number[]): number[];
+  /** `{ count, sum, min, max, mean, p50, p90, p95, p99, p999 }` as a new frozen object. */
+  stats(): HistogramStats;
+}
+
+/** A summary or distribution series at the instant of the read. Reused: read it during the call only. */
+export interface HistogramReading {
+  /** Everything since the aggregator started (exact count, sum, min, max). */
+  readonly total: HistogramPart;
+  /** The sliding window. */
+  readonly window: HistogramPart;
+  /** distribution with bounds: the exact count (since the start) at or below each bound, written into `out`; else `out` emptied. */
+  cumulativeCounts(out: number[]): number[];
+}
+
+/**
+ * What `aggregator.collect(visitor)` calls, metric by metric in definition order, each metric's
+ * series in the order they were created. Every method is optional.
+ */
+export interface MetricsVisitor {
+  /** Before a metric's series; return false to skip them. */
+  metric?(metric: CollectedMetric): boolean | void;
+  /** A counter, sum or lastValue series and its value. */
+  value?(metric: CollectedMetric, series: CollectedSeries, value: number): void;
+  /** A summary or distribution series. */
+  histogram?(metric: CollectedMetric, series: CollectedSeries, reading: HistogramReading): void;
+}
+
+class Part implements HistogramPart {
+  #count = 0;
+  #sum = 0;
+  #min = 0;
+  #max = 0;
+  // The stats are read from the series on first use: a reader that needs only the window's
+  // percentiles, or only the totals, pays for nothing else.
+  #fresh = false;
+  #series: HistogramSeries | undefined = undefined;
+  #factor = 1;
+
+  // undefined: since the start; else the window ending at this epoch.
+  constructor(readonly epoch: number | undefined) {}
+
+  load(series: HistogramSeries | undefined, factor: number): void {
+    this.#series = series;
+    this.#factor = factor;
+    this.#fresh = false;
+  }
+
+  get count(): number {
+    if (!this.#fresh) this.#read();
+    return this.#count;
+  }
+
+  get sum(): number {
+    if (!this.#fresh) this.#read();
+    return this.#sum;
+  }
+
+  get min(): number {
+    if (!this.#fresh) this.#read();
+    return this.#min;
+  }
+
+  get max(): number {
+    if (!this.#fresh) this.#read();
+    return this.#max;
+  }
+
+  percentiles(percentiles: readonly number[], out: number[]): number[] {
+    if (!this.#fresh) this.#read();
+    const s = this.#series as HistogramSeries;
+    return percentilesOf(s.layout, s.counts(this.epoch), this.#count, this.#min, this.#max, this.#factor, percentiles, out);
+  }
+
+  stats(): HistogramStats {
+    if (!this.#fresh) this.#read();
+    const s = this.#series as HistogramSeries;
+    return histogramStats(s.layout, s.counts(this.epoch), this.#count, this.#sum, this.#min, this.#max, this.#factor);
+  }
+
+  #read(): void {
+    const s = this.#series;
+    if (s === undefined) throw new Error('collect(): a histogram reading is valid only during the visitor call');
+    s.statsInto(this.epoch, this.#stats);
+    this.#count = this.#stats.count;
+    this.#sum = this.#stats.sum;
+    this.#min = this.#stats.min;
+    this.#max = this.#stats.max;
+    this.#fresh = true;
+  }
+
+  readonly #stats = { count: 0, sum: 0, min: 0, max: 0 };
+}
+
+/** The reading handed to `histogram()`: one per collect() call, reloaded per series. */
+export class Reading implements HistogramReading {
+  readonly total = new Part(undefined);
+  readonly window: Part;
+  #series: HistogramSeries | undefined = undefined;
+
+  constructor(epoch: number) {
+    this.window = new Part(epoch);
+  }
+
+  load(series: HistogramSeries, factor: number): this {
+    this.#series = series;
+    this.total.load(series, factor);
+    this.window.load(series, factor);
+    return this;
+  }
+
+  /** After the visitor call: reads through a kept reference fail loudly instead of reading another series. */
+  release(): void {
+    this.#series = undefined;
+    this.total.load(undefined, 1);
+    this.window.load(undefined, 1);
+  }
+
+  cumulativeCounts(out: number[]): number[] {
+    const counts = this.#series?.buckets;
+    if (counts === undefined) {
+      out.length = 0;
+      return out;
+    }
+    const n = counts.length - 1;
+    out.length = n;
+    let cum = 0;
+    for (let j = 0; j < n; j++) out[j] = cum += counts[j];
+    return out;
+  }
+}
