@@ -1,0 +1,149 @@
+// The realistic process of issue 11: every package loaded, an aggregator with ten definitions, a
+// Prometheus reporter, a logger writing to /dev/null and 20 unrelated handlers on 200 other names,
+// all exercised before measuring so that core's call sites have seen many shapes and handlers
+// (megamorphic, as in an application).
+import { counter, distribution, lastValue, sum, summary, type EventName, type Handler, type MetricDefinition, type Telemetry } from '@rx-telemetry/core';
+import { Aggregator } from '@rx-telemetry/hdr';
+import { attachLogger } from '@rx-telemetry/logger';
+import { defaultBuckets, PrometheusReporter } from '@rx-telemetry/prometheus';
+
+/** Every package of the repository; each is imported (its module graph loaded), none is required to be used. */
+export const PACKAGES = [
+  '@rx-telemetry/core',
+  '@rx-telemetry/hdr',
+  '@rx-telemetry/prometheus',
+  '@rx-telemetry/statsd',
+  '@rx-telemetry/otel',
+  '@rx-telemetry/logger',
+  '@rx-telemetry/alerts',
+  '@rx-telemetry/health',
+  '@rx-telemetry/poller',
+  '@rx-telemetry/http-client',
+  '@rx-telemetry/webgpu',
+  '@rx-telemetry/webgpu-kernels',
+] as const;
+
+const NS_TO_S = { from: 'nanosecond', to: 'second' } as const;
+
+/** The definitions the headline paths record through (each on an event no other definition reads). */
+export const PATH_METRICS = {
+  distribution: distribution('compute.kernel.dispatch.stop.duration', { tags: ['kernel', 'device'], unit: NS_TO_S }),
+  counter: counter('cache.lookup.stop.count', { tags: ['cache', 'result'] }),
+  render: distribution('app.job.stop.duration', { tags: ['job', 'shard'], unit: NS_TO_S }),
+} as const;
+
+/** Seven more, on the events an HTTP service with a database and a queue emits. */
+const APP_METRICS: readonly MetricDefinition[] = [
+  distribution('http.request.stop.duration', { tags: ['method', 'route', 'status'], unit: NS_TO_S }),
+  counter('http.request.stop.count', { tags: ['method', 'route', 'status'] }),
+  distribution('db.query.stop.duration', { tags: ['table'], unit: NS_TO_S }),
+  counter('db.query.exception.count', { tags: ['table'] }),
+  lastValue('vm.memory.heapUsed', { unit: 'byte' }),
+  sum('http.response.sent.bytes', { tags: ['route'], unit: 'byte' }),
+  summary('queue.job.wait.duration', { unit: NS_TO_S }),
+];
+
+export const ALL_METRICS: readonly MetricDefinition[] = [...APP_METRICS, PATH_METRICS.distribution, PATH_METRICS.counter, PATH_METRICS.render];
+
+// Twenty handlers that do different things, so a dispatch site that calls them cannot stay monomorphic.
+const st = { n: 0, sum: 0, last: 0, max: 0, min: Infinity, ri: 0, text: '', flag: false };
+const ring = new Float64Array(256);
+const hist = new Uint32Array(64);
+const byName = new Map<string, number>();
+const routes = new Set<string>();
+const users: string[] = [];
+export const UNRELATED_HANDLERS: readonly Handler[] = [
+  () => void st.n++,
+  (_e, m) => void (st.sum += m.duration ?? 0),
+  (e) => void byName.set(e[2], (byName.get(e[2]) ?? 0) + 1),
+  (_e, m) => void (ring[st.ri++ & 255] = m.duration ?? 0),
+  (_e, _m, md) => void (typeof md.route === 'string' && routes.add(md.route)),
+  (_e, m) => void ((m.duration ?? 0) > st.max && (st.max = m.duration)),
+  (_e, m) => void ((m.duration ?? Infinity) < st.min && (st.min = m.duration)),
+  (_e, m) => void hist[Math.min(63, 32 - Math.clz32((m.duration ?? 0) >>> 0))]++,
+  (e, _m, md) => void (st.text = `${e.join('.')}:${String(md.user ?? '')}`),
+  (_e, m) => void (st.last = performance.now() - (m.monotonicTime ?? 0)),
+  (_e, _m, md) => void (md.user !== undefined && users.length < 64 && users.push(String(md.user))),
+  (_e, m) => void (st.sum += Object.keys(m).length),
+  (e) => void (st.flag = e.length > 3),
+  (_e, m, md) => void (st.sum += (m.bytes ?? 0) * (md.retry === true ? 2 : 1)),
+  (_e, _m, md) => void (st.text = JSON.stringify(md).slice(0, 16)),
+  (e, m) => void (m.duration !== undefined && byName.set(e.join('/'), m.duration)),
+  (_e, m) => {
+    for (const k in m) st.sum += m[k];
+  },
+  (_e, _m, md) => void (st.n += Array.isArray(md.tags) ? md.tags.length : 0),
+  (e, m, md) => void (st.last = (m.duration ?? 0) / ((md.weight as number | undefined) ?? 1) + e.length),
+  (_e, m) => void (st.max = Math.max(st.max, m.queue ?? 0, m.duration ?? 0)),
+];
+
+/** 200 names nobody else listens to, ten per unrelated handler. */
+export function unrelatedNames(): EventName[] {
+  return Array.from({ length: 200 }, (_, i) => ['svc', `s${i % 20}`, `op${i}`, i % 3 === 0 ? 'start' : i % 3 === 1 ? 'stop' : 'exception']);
+}
+
+export interface Realistic {
+  readonly aggregator: Aggregator;
+  readonly reporter: PrometheusReporter;
+  readonly loaded: readonly string[];
+  stop(): Promise<void>;
+}
+
+/** Loads every package, attaches the composition to `bus`, and runs background traffic through it. */
+export async function composeRealistic(bus: Telemetry): Promise<Realistic> {
+  const loaded: string[] = [];
+  for (const name of PACKAGES) {
+    await import(name);
+    loaded.push(name);
+  }
+  const aggregator = new Aggregator(bus, { metrics: ALL_METRICS, defaultBuckets });
+  const reporter = new PrometheusReporter(bus, { aggregator });
+  const logger = attachLogger(bus, {
+    destination: '/dev/null',
+    events: [['http', 'request', 'exception'], ['db', 'query', 'exception'], ['telemetry']],
+  });
+  const names = unrelatedNames();
+  UNRELATED_HANDLERS.forEach((h, k) => {
+    bus.attachMany(
+      `unrelated-${k}`,
+      names.filter((_, i) => i % 20 === k),
+      h,
+    );
+  });
+  background(bus, names);
+  reporter.render('text');
+  await logger.flush();
+  return {
+    aggregator,
+    reporter,
+    loaded,
+    async stop() {
+      for (let k = 0; k < UNRELATED_HANDLERS.length; k++) bus.detach(`unrelated-${k}`);
+      await bus.shutdown();
+    },
+  };
+}
+
+/** Traffic of every kind the composition handles, with metadata of several shapes. */
+export function background(bus: Telemetry, names: readonly EventName[], rounds = 200): void {
+  const routesList = ['/users', '/users/:id', '/orders', '/health'];
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < names.length; i++) {
+      const shape = (r + i) % 4;
+      const md =
+        shape === 0 ? { route: routesList[i & 3] } : shape === 1 ? { user: `u${i}`, retry: true } : shape === 2 ? { tags: ['a', 'b'], weight: 2 } : { route: routesList[r & 3], user: 'x', extra: r };
+      bus.emit(names[i], { duration: 1000 + r * 10 + i, monotonicTime: performance.now(), bytes: i, queue: r }, md);
+    }
+    const route = routesList[r & 3];
+    bus.emit(['http', 'request', 'stop'], { duration: 2e6 + r * 1000 }, { method: r & 1 ? 'GET' : 'POST', route, status: r % 7 === 0 ? '500' : '200' });
+    bus.emit(['db', 'query', 'stop'], { duration: 3e5 + r * 100 }, { table: r & 1 ? 'users' : 'orders' });
+    bus.emit(['http', 'response', 'sent'], { bytes: 512 + r }, { route });
+    bus.emit(['vm', 'memory'], { heapUsed: process.memoryUsage().heapUsed }, {});
+    bus.emit(['queue', 'job', 'wait'], { duration: 1e5 * (1 + (r % 5)) }, {});
+    if (r % 50 === 0) {
+      bus.emit(['db', 'query', 'exception'], { duration: 1e6 }, { table: 'users', error: new Error('deadlock') });
+      bus.emit(['http', 'request', 'exception'], { duration: 5e6 }, { method: 'GET', route, error: new Error('boom') });
+    }
+    bus.span(names[(r * 7) % names.length].slice(0, 3), { route }, () => r);
+  }
+}
