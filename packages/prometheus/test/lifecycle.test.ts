@@ -4,7 +4,9 @@ import { startPushgateway, type PushgatewayPeer } from '@rx-telemetry/devkit/pro
 import { Aggregator } from '@rx-telemetry/hdr';
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { PrometheusReporter, PUSH_EVENT } from '../src/index.js';
 import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 
@@ -27,6 +29,11 @@ function keptAlive(url: string): Promise<Socket> {
 async function gatewayValue(gateway: PushgatewayPeer, job: string): Promise<string | undefined> {
   const text = await (await fetch(`${gateway.url}/metrics`)).text();
   return new RegExp(`^batch_import_stop_items_total\\{instance="",job="${job}"\\} (\\S+)$`, 'm').exec(text)?.[1];
+}
+
+async function gatewayValue2(gateway: PushgatewayPeer, job: string): Promise<string | undefined> {
+  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  return new RegExp(`^job_run_stop_count_total\\{instance="",job="${job}"\\} (\\S+)$`, 'm').exec(text)?.[1];
 }
 
 describe('PrometheusReporter lifecycle', function () {
@@ -126,6 +133,24 @@ describe('PrometheusReporter lifecycle', function () {
       } finally {
         clock.uninstall();
       }
+    });
+
+    it('composed as the docs compose it, only telemetry.shutdown() ends everything: the process exits on its own, nothing left active, the final push arrived', async () => {
+      const script = fileURLToPath(new URL('./fixtures/compose-exit.js', import.meta.url));
+      const started = performance.now();
+      const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = execFile(process.execPath, [script, gateway.url], { timeout: 20_000 }, (error, out, err) =>
+          resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout: out, stderr: err }),
+        );
+        child.stdin?.end();
+      });
+      expect({ code, stderr }).to.deep.equal({ code: 0, stderr: '' });
+      expect(performance.now() - started).to.be.below(15_000);
+      const { report, active } = JSON.parse(stdout) as { report: { stopped: string[]; failed: unknown[]; abandoned: string[] }; active: string[] };
+      expect(report).to.deep.equal({ stopped: ['prometheus-reporter', 'hdr-aggregator'], failed: [], abandoned: [] });
+      // What is left is the child's own stdout pipe and the like: no server, socket or timer of ours.
+      expect(active.filter((r) => r === 'TCPServerWrap' || r === 'TCPSocketWrap' || r === 'Timeout')).to.deep.equal([]);
+      expect(await gatewayValue2(gateway, 'compose_exit')).to.equal('3');
     });
 
     it('rejects bad options at once with a TypeError', async () => {

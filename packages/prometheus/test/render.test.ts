@@ -143,6 +143,21 @@ describe('PrometheusReporter.render', () => {
     expect(lines(text, 'http_request_stop_count_total{overflow="true"}')).to.deep.equal(['http_request_stop_count_total{overflow="true"} 1']);
   });
 
+  it('renders the same bytes twice at one instant, past a slice boundary the window timer has not reached', () => {
+    let clock = 0;
+    telemetry = new Telemetry();
+    agg = new Aggregator(telemetry, { now: () => clock, defaultBuckets, window: { durationMs: 3_000, slices: 3 }, metrics: [summary('job.run.stop.latency'), distribution('job.run.stop.duration')] });
+    for (let i = 1; i <= 50; i++) telemetry.emit(['job', 'run', 'stop'], { latency: i, duration: i / 10 });
+    const reporter = new PrometheusReporter(telemetry, { aggregator: agg });
+    clock = 2_500;
+    const first = reporter.render('openmetrics');
+    expect(reporter.render('openmetrics')).to.equal(first);
+    expect(reporter.render('text')).to.equal(reporter.render('text'));
+    clock = 20_000; // the window emptied: quantiles are NaN, totals stay
+    expect(lines(reporter.render(), 'job_run_stop_latency{quantile="0.5"}')).to.deep.equal(['job_run_stop_latency{quantile="0.5"} NaN']);
+    expect(lines(reporter.render(), 'job_run_stop_latency_count')).to.deep.equal(['job_run_stop_latency_count 50']);
+  });
+
   it('rejects bad options and clashing names with a TypeError', () => {
     telemetry = new Telemetry();
     agg = new Aggregator(telemetry, { metrics: [counter('a.b.count', { eventName: ['a'] }), counter('a.b-count', { eventName: ['a'] })] });
@@ -156,5 +171,8 @@ describe('PrometheusReporter.render', () => {
     expect(() => new PrometheusReporter(telemetry, { aggregator: ok, defaultLabels: { metric: 'x' } })).to.throw(TypeError, /reserved label "metric"/);
     expect(() => new PrometheusReporter(telemetry, { aggregator: ok, defaultLabels: { 'a-b': '1', a_b: '2' } })).to.throw(TypeError, /both become the label "a_b"/);
     ok.stop();
+    const bare = new Aggregator(telemetry, { metrics: [distribution('e.f.duration', { unit: 'second' })] });
+    expect(() => new PrometheusReporter(telemetry, { aggregator: bare })).to.throw(TypeError, /needs bucket bounds.*reporterOptions\.buckets.*defaultBuckets/);
+    bare.stop();
   });
 });
