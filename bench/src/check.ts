@@ -46,6 +46,10 @@ export interface Outcome {
   readonly budget: Budget;
   readonly verdict: Verdict;
   readonly value?: number;
+  /** What was measured, in words and numbers (empty when nothing was). */
+  readonly measured: string;
+  /** The budget as `<= 3 ns` (empty for pending, superseded and manual budgets). */
+  readonly limit: string;
   readonly detail: string;
 }
 
@@ -148,7 +152,9 @@ export function lookup(results: RunResults, m: Measure): Lookup {
   if (s === undefined) return fail('not run', m.budget);
   const line = s.budgets.find((b) => b.name === name);
   const value = line === undefined ? undefined : budgetValue(line);
-  return value === undefined ? fail('missing', m.budget) : { ok: true, value, what: line?.detail ?? String(value) };
+  // The suite's own limit is not this budget's: drop it from the line.
+  const what = (line?.detail ?? String(value)).replace(/\s*\(budget [^)]*\)\s*$/, '');
+  return value === undefined ? fail('missing', m.budget) : { ok: true, value, what };
 }
 
 function round(v: number): string {
@@ -157,19 +163,21 @@ function round(v: number): string {
 
 export function evaluate(file: BudgetFile, results: RunResults): Outcome[] {
   return file.budgets.map((budget): Outcome => {
-    if (budget.status === 'pending') return { budget, verdict: 'pending', detail: budget.why ?? 'not measurable yet' };
-    if (budget.status === 'superseded') return { budget, verdict: 'superseded', detail: `replaced by ${budget.by}` };
-    if (budget.status === 'manual') return { budget, verdict: 'manual', detail: budget.why ?? 'checked another way' };
+    const none = { measured: '', limit: '' };
+    if (budget.status === 'pending') return { budget, verdict: 'pending', ...none, detail: budget.why ?? 'not measurable yet' };
+    if (budget.status === 'superseded') return { budget, verdict: 'superseded', ...none, detail: `replaced by ${budget.by}` };
+    if (budget.status === 'manual') return { budget, verdict: 'manual', ...none, detail: budget.why ?? 'checked another way' };
     const m = budget.measure as Measure;
     const found = lookup(results, m);
     const limit = `${budget.op} ${budget.limit} ${budget.unit}`;
     if (!found.ok) {
       // A quick run leaves the biggest points out: what it did not measure is not a miss.
       const notMeasured = found.why === 'not run' || budget.optional === true || results.mode === 'quick';
-      return { budget, verdict: found.why === 'not run' ? 'not run' : notMeasured ? 'not measured' : 'missing', detail: `${found.what}: ${found.why === 'not run' ? 'suite not run' : 'not in the results'} (budget ${limit})` };
+      const measured = `${found.what}: ${found.why === 'not run' ? 'suite not run' : 'not in the results'}`;
+      return { budget, verdict: found.why === 'not run' ? 'not run' : notMeasured ? 'not measured' : 'missing', measured, limit, detail: `${measured} (budget ${limit})` };
     }
     const ok = budget.op === '<=' ? found.value <= (budget.limit as number) : found.value >= (budget.limit as number);
-    return { budget, verdict: ok ? 'met' : 'missed', value: found.value, detail: `${found.what} (budget ${limit})` };
+    return { budget, verdict: ok ? 'met' : 'missed', value: found.value, measured: found.what, limit, detail: `${found.what} (budget ${limit})` };
   });
 }
 

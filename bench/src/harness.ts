@@ -236,7 +236,7 @@ export function report(
   progress.clear();
   const width = Math.min(72, Math.max(...cases.map((c) => c.name.length), 10));
   console.log(`\n## ${suite}`);
-  console.log(`${'case'.padEnd(width)}  ${'ns/op'.padStart(10)}  ${'vs peer'.padStart(8)}  peer`);
+  if (cases.length) console.log(`${'case'.padEnd(width)}  ${'ns/op'.padStart(10)}  ${'vs peer'.padStart(8)}  peer`);
   for (const c of cases) {
     const p = peerOf(c, cases, peers);
     const r = p === undefined || p === c ? '' : `${ratioOf(c, p).toFixed(2)}x`;
@@ -249,7 +249,7 @@ export function report(
 }
 
 export function formatMetric(m: Metric): string {
-  const v = Math.abs(m.value) >= 100 ? Math.round(m.value).toLocaleString('en-US') : m.value.toFixed(2);
+  const v = Math.abs(m.value) >= 100 || Number.isInteger(m.value) ? Math.round(m.value).toLocaleString('en-US') : m.value.toFixed(2);
   return `${v} ${m.unit}`;
 }
 

@@ -39,8 +39,11 @@ const VERDICT: Record<Outcome['verdict'], string> = {
 };
 
 function budgetTable(outcomes: readonly Outcome[]): string[] {
-  const lines = ['| issue | budget | measured | verdict |', '|---:|---|---|---|'];
-  for (const o of outcomes) lines.push(`| ${o.budget.issue} | ${cell(o.budget.title)} | ${cell(o.detail)} | ${VERDICT[o.verdict]} |`);
+  const lines = ['| issue | budget | limit | measured | verdict |', '|---:|---|---|---|---|'];
+  for (const o of outcomes) {
+    const measured = o.measured === '' ? o.detail : o.measured;
+    lines.push(`| ${o.budget.issue} | ${cell(o.budget.title)} | ${cell(o.limit.replace('<=', '≤').replace('>=', '≥'))} | ${cell(measured)} | ${VERDICT[o.verdict]} |`);
+  }
   return lines;
 }
 

@@ -59,9 +59,11 @@ export function barChart(title: string, groups: readonly BarGroup[], unit = 'ns'
   const series = [...new Set(all.map((b) => b.series))];
   const barH = 14;
   const gap = 10;
-  const left = 300;
-  const width = 860;
-  const plotW = width - left - 90;
+  // Text widths estimated at ~7 px per character (12 px sans-serif; a little more for bold).
+  const left = 24 + 7.4 * Math.max(10, ...groups.map((g) => g.label.length));
+  const labelSpace = 12 + 6.6 * Math.max(10, ...all.map((b) => b.label.length));
+  const plotW = 440;
+  const width = Math.ceil(Math.max(left + plotW + labelSpace, 860));
   const top = 48 + 18 * Math.ceil(series.length / 3);
   const heights = groups.map((g) => g.bars.length * (barH + 2) + gap);
   const height = top + heights.reduce((a, b) => a + b, 0) + 30;
@@ -74,7 +76,7 @@ export function barChart(title: string, groups: readonly BarGroup[], unit = 'ns'
   out.push(`<rect width="100%" height="100%" fill="#fff"/>`);
   out.push(`<text x="${width / 2}" y="20" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(title)}</text>`);
   series.forEach((s, i) => {
-    const lx = 20 + (i % 3) * 280;
+    const lx = 20 + (i % 3) * Math.floor((width - 40) / 3);
     const ly = 38 + 18 * Math.floor(i / 3);
     out.push(`<rect x="${lx}" y="${ly - 10}" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/><text x="${lx + 18}" y="${ly}">${escapeXml(s)}</text>`);
   });
