@@ -10,7 +10,10 @@ import { schedulePushes, type PushEveryOptions, type Pushing } from './push-sche
 import { Renderer, samplePrefixes, type Format } from './render.js';
 import { serve, type Listening, type ListenOptions } from './server.js';
 import { selfMetricsText } from './self-metrics.js';
+import { RecentFailures } from './recent-failures.js';
 import { writeAtomic } from './write-file.js';
+
+let seq = 0;
 
 /** Span events around each scrape served by `listen()` and each `push()`. */
 export const SCRAPE_EVENT: EventName = Object.freeze(['telemetry', 'prometheus', 'scrape']);
@@ -53,7 +56,11 @@ export class PrometheusReporter {
   readonly #servers = new Set<Listening>();
   readonly #pushing = new Set<Pushing>();
   readonly #stop: () => Promise<void>;
+  readonly #removeHealthCheck: () => void;
+  readonly #pushFailures = new RecentFailures();
   #stopped = false;
+  /** The name of its health check on the bus: `prometheus-reporter-<n>`. */
+  readonly id = `prometheus-reporter-${++seq}`;
 
   constructor(telemetry: Telemetry, options: PrometheusReporterOptions) {
     if (!(telemetry instanceof Telemetry)) throw new TypeError('PrometheusReporter: the first argument must be the Telemetry bus: new PrometheusReporter(telemetry, { aggregator })');
@@ -77,6 +84,7 @@ export class PrometheusReporter {
       },
     });
     this.#renderer = new Renderer(this.#families, this.#prefixesOf);
+    this.#removeHealthCheck = telemetry.addHealthCheck(this.id, () => this.#health());
     this.#stop = telemetry.manage('prometheus-reporter', () => this.#close());
   }
 
@@ -126,7 +134,12 @@ export class PrometheusReporter {
   async push(options: PushOptions): Promise<void> {
     const target = pushTarget(options);
     const body = this.render('text');
-    await this.#telemetry.span(PUSH_EVENT, { url: target.shown, job: options.job }, () => pushText(body, target));
+    try {
+      await this.#telemetry.span(PUSH_EVENT, { url: target.shown, job: options.job }, () => pushText(body, target));
+    } catch (error) {
+      this.#pushFailures.add();
+      throw error;
+    }
   }
 
   /** Pushes every `intervalMs` until stopped; the reporter's `stop()` (or the returned one) pushes a last time. */
@@ -150,8 +163,8 @@ export class PrometheusReporter {
   }
 
   /**
-   * Final pushes, then closes every `listen()` server (open connections too) and unregisters
-   * from the bus's shutdown. Idempotent: every call returns the same promise, which rejects
+   * Final pushes, then closes every `listen()` server (open connections too), removes its health
+   * check and unregisters from the bus's shutdown. Idempotent: every call returns the same promise, which rejects
    * when a final push failed (the push span reported it too). `render()` keeps working.
    */
   stop(): Promise<void> {
@@ -160,11 +173,19 @@ export class PrometheusReporter {
 
   async #close(): Promise<void> {
     this.#stopped = true;
+    this.#removeHealthCheck();
     const pushes = await Promise.allSettled([...this.#pushing].map((p) => p.stop()));
     await Promise.allSettled([...this.#servers].map((s) => s.close()));
     const failed = pushes.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
     if (failed.length === 1) throw failed[0];
     if (failed.length > 1) throw new AggregateError(failed, `${failed.length} final pushes failed`);
+  }
+
+  // Degraded while pushes fail; scrapes are the scraper's to judge (Prometheus' `up`).
+  #health(): { status: 'healthy' | 'degraded'; detail: string; value: number } {
+    const failed = this.#pushFailures.count();
+    if (failed === 0) return { status: 'healthy', detail: `no failed push in the last minute; ${this.#servers.size} listen() server(s)`, value: 0 };
+    return { status: 'degraded', detail: `${failed} failed push(es) to a Pushgateway in the last minute`, value: failed };
   }
 
   #live(what: string): void {

@@ -114,7 +114,7 @@ describe('PrometheusReporter lifecycle', function () {
       }
     });
 
-    it('reports a failing periodic push as the span exception only, and rejects stop() when the final push fails', async () => {
+    it('reports a failing periodic push as the span exception and through its health check (degraded), and rejects stop() when the final push fails', async () => {
       const clock = FakeTimers.install({ toFake: ['setInterval', 'clearInterval'] });
       try {
         const telemetry = new Telemetry();
@@ -123,12 +123,16 @@ describe('PrometheusReporter lifecycle', function () {
         const reporter = new PrometheusReporter(telemetry, { aggregator: agg });
         const nobody = await freePort();
         reporter.pushEvery({ url: `http://127.0.0.1:${nobody}`, job: 'x', intervalMs: 1_000, timeoutMs: 2_000 });
+        const check = telemetry.healthChecks().get(reporter.id)!;
+        expect(await check(new AbortController().signal)).to.include({ status: 'healthy', value: 0 });
         clock.tick(1_000);
         while (failures.length < 1) await new Promise((r) => setImmediate(r));
+        expect(await check(new AbortController().signal)).to.deep.equal({ status: 'degraded', detail: '1 failed push(es) to a Pushgateway in the last minute', value: 1 });
         let err: Error | undefined;
         await reporter.stop().catch((e: Error) => (err = e));
         expect(err?.message).to.match(/ECONNREFUSED/);
         expect(failures).to.have.length(2);
+        expect(telemetry.healthChecks().has(reporter.id)).to.equal(false);
         await telemetry.shutdown();
       } finally {
         clock.uninstall();
