@@ -1,4 +1,5 @@
-import { counter, Telemetry } from '@rx-telemetry/core';
+import { counter, MISSING_MEASUREMENT_EVENT, sum, Telemetry } from '@rx-telemetry/core';
+import { recordEvents } from '@rx-telemetry/devkit/event-recorder';
 import { expect } from 'chai';
 import { firstValueFrom, toArray } from 'rxjs';
 import { Aggregator } from '../src/index.js';
@@ -52,5 +53,16 @@ describe('Aggregator lifecycle', () => {
     expect([restored.telemetry, restored.stopped]).to.deep.equal([undefined, true]);
     await restored.stop();
     expect(restored.snapshot().metrics[0].series[0].value).to.equal(1);
+  });
+
+  it('reports a definition whose measurement key the events lack, once (misspelt keys are not silent)', async () => {
+    const telemetry = new Telemetry();
+    const missing = recordEvents(telemetry, [[...MISSING_MEASUREMENT_EVENT]]);
+    const agg = new Aggregator(telemetry, { metrics: [sum('http.request.stop.bytes')] });
+    telemetry.emit(EVENT, { byte: 10 });
+    telemetry.emit(EVENT, { byte: 20 });
+    expect(missing.map((e) => [e.metadata.metric, e.metadata.measurement])).to.deep.equal([['http.request.stop.bytes', 'bytes']]);
+    expect(agg.snapshot().metrics[0].droppedEvents).to.equal(2);
+    await agg.stop();
   });
 });
