@@ -63,17 +63,14 @@ export interface MetricsVisitor {
 }
 
 class Part implements HistogramPart {
-  #count = 0;
-  #sum = 0;
-  #min = 0;
-  #max = 0;
-  // The stats are read from the series on first use: a reader that needs only the window's
-  // percentiles, or only the totals, pays for nothing else.
+  // Read from the series on first use: a reader that needs only the window's percentiles, or
+  // only the totals, pays for nothing else.
+  readonly #stats = { count: 0, sum: 0, min: 0, max: 0 };
   #fresh = false;
   #series: HistogramSeries | undefined = undefined;
   #factor = 1;
 
-  // undefined: since the start; else the window ending at this epoch.
+  /** undefined: since the start; else the window ending at this epoch. */
   constructor(readonly epoch: number | undefined) {}
 
   load(series: HistogramSeries | undefined, factor: number): void {
@@ -83,49 +80,41 @@ class Part implements HistogramPart {
   }
 
   get count(): number {
-    if (!this.#fresh) this.#read();
-    return this.#count;
+    return this.#read().count;
   }
 
   get sum(): number {
-    if (!this.#fresh) this.#read();
-    return this.#sum;
+    return this.#read().sum;
   }
 
   get min(): number {
-    if (!this.#fresh) this.#read();
-    return this.#min;
+    return this.#read().min;
   }
 
   get max(): number {
-    if (!this.#fresh) this.#read();
-    return this.#max;
+    return this.#read().max;
   }
 
   percentiles(percentiles: readonly number[], out: number[]): number[] {
-    if (!this.#fresh) this.#read();
+    const { count, min, max } = this.#read();
     const s = this.#series as HistogramSeries;
-    return percentilesOf(s.layout, s.counts(this.epoch), this.#count, this.#min, this.#max, this.#factor, percentiles, out);
+    return percentilesOf(s.layout, s.counts(this.epoch), count, min, max, this.#factor, percentiles, out);
   }
 
   stats(): HistogramStats {
-    if (!this.#fresh) this.#read();
+    const { count, sum, min, max } = this.#read();
     const s = this.#series as HistogramSeries;
-    return histogramStats(s.layout, s.counts(this.epoch), this.#count, this.#sum, this.#min, this.#max, this.#factor);
+    return histogramStats(s.layout, s.counts(this.epoch), count, sum, min, max, this.#factor);
   }
 
-  #read(): void {
+  #read(): { count: number; sum: number; min: number; max: number } {
+    if (this.#fresh) return this.#stats;
     const s = this.#series;
     if (s === undefined) throw new Error('collect(): a histogram reading is valid only during the visitor call');
     s.statsInto(this.epoch, this.#stats);
-    this.#count = this.#stats.count;
-    this.#sum = this.#stats.sum;
-    this.#min = this.#stats.min;
-    this.#max = this.#stats.max;
     this.#fresh = true;
+    return this.#stats;
   }
-
-  readonly #stats = { count: 0, sum: 0, min: 0, max: 0 };
 }
 
 /** The reading handed to `histogram()`: one per collect() call, reloaded per series. */
