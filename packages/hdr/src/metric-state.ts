@@ -1,4 +1,4 @@
-import { tagString, type MetricDefinition, type MetricReader, type Measurements, type Metadata, type Telemetry } from '@rx-telemetry/core';
+import { tagString, type EventName, type MetricDefinition, type MetricReader, type Measurements, type Metadata, type Telemetry } from '@rx-telemetry/core';
 import { BucketIndex } from './buckets.js';
 import type { CollectedMetric } from './collect.js';
 import { MAX_INTERNAL, type Layout } from './layout.js';
@@ -88,12 +88,12 @@ export class MetricState implements CollectedMetric {
    * made per kind so that each stays small enough for V8 to inline what it calls. Never throws:
    * a throwing keep/measurement/tagValues function drops the event.
    */
-  readonly handle: (measurements: Measurements, metadata: Metadata) => void;
+  readonly handle: (event: EventName, measurements: Measurements, metadata: Metadata) => void;
 
-  #handler(): (measurements: Measurements, metadata: Metadata) => void {
+  #handler(): (event: EventName, measurements: Measurements, metadata: Metadata) => void {
     const reader = this.#reader;
     if (this.kind === HIST) {
-      return (measurements, metadata) => {
+      return (_event, measurements, metadata) => {
         try {
           if (!reader.accepts(measurements, metadata)) return;
           const v = reader.value(measurements, metadata);
@@ -115,7 +115,7 @@ export class MetricState implements CollectedMetric {
     // A counter counts accepted events: its value is 1 (what reader.value says), without the call.
     const counter = this.kind === COUNTER;
     const last = this.kind === LAST;
-    return (measurements, metadata) => {
+    return (_event, measurements, metadata) => {
       try {
         if (!reader.accepts(measurements, metadata)) return;
         const v = counter ? 1 : reader.value(measurements, metadata);

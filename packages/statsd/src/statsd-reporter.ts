@@ -157,9 +157,9 @@ export class StatsdReporter {
     });
   }
 
-  #recorder(reader: MetricReader): (measurements: Measurements, metadata: Metadata) => void {
+  #recorder(reader: MetricReader): (event: EventName, measurements: Measurements, metadata: Metadata) => void {
     const metric = statsdMetric(reader.definition, this.#options.formatter, this.#options.sampleRate);
-    return (measurements, metadata) => {
+    return (_event, measurements, metadata) => {
       try {
         this.#report(metric, reader, measurements, metadata);
       } catch (error) {
