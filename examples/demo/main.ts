@@ -3,12 +3,13 @@
 // to OpenTelemetry, events to a pino JSON-lines file; a p99 alert rule and health watch it all.
 import { counter, distribution, lastValue, sum, telemetry, withCorrelation } from '@rx-telemetry/core';
 import { Aggregator, type MetricsSnapshot } from '@rx-telemetry/hdr';
-import { PrometheusReporter } from '@rx-telemetry/prometheus';
+import { PrometheusReporter, defaultBuckets } from '@rx-telemetry/prometheus';
 import { requestInstrumentedDevice } from '@rx-telemetry/webgpu';
 import { ComputeBackend, hdcCosine, matmul, reduceSum as gpuSum, vectorAdd } from '@rx-telemetry/webgpu-kernels';
 import { bridgeSpans } from '@rx-telemetry/otel';
 import { attachLogger } from '@rx-telemetry/logger';
-import { Alerts, health, logHandler } from '@rx-telemetry/alerts';
+import { Alerts, logHandler } from '@rx-telemetry/alerts';
+import { health, monitorHealth } from '@rx-telemetry/health';
 import { startPoller } from '@rx-telemetry/poller';
 import { startPrometheus } from '@rx-telemetry/devkit/prometheus';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -37,10 +38,12 @@ const metrics = [
   distribution('demo.job.stop.duration', { unit: { from: 'nanosecond', to: 'second' }, description: 'One demo job (four kernels)' }),
   lastValue('vm.memory.heapUsed', { unit: 'byte', description: 'V8 heap used' }),
 ];
-const aggregator = new Aggregator(telemetry, { metrics, window: { durationMs: 60_000, slices: 6 } });
+// One lifecycle: the aggregator first, then what reads it, then what feeds it; one shutdown stops them in reverse.
+const aggregator = new Aggregator(telemetry, { metrics, defaultBuckets, window: { durationMs: 60_000, slices: 6 } });
 
 // 2. Exporters: a /metrics endpoint scraped by a real Prometheus, OTel spans, pino lines.
-const reporter = new PrometheusReporter({ aggregator, prefix: 'rx', defaultLabels: { app: 'demo' } });
+const reporter = new PrometheusReporter(telemetry, { aggregator, prefix: 'rx', defaultLabels: { app: 'demo' } });
+monitorHealth(telemetry);
 const server = await reporter.listen({ port: 0, health: () => health(telemetry) });
 const prometheus = await startPrometheus([{ job: 'rx-demo', target: new URL(server.url).host }], { intervalS: 1 });
 
@@ -52,7 +55,8 @@ const logFile = join(out, 'events.jsonl');
 const logger = attachLogger(telemetry, { destination: logFile, events: [['compute', 'kernel'], ['demo']] });
 
 const alerts = new Alerts(telemetry, {
-  source: aggregator.snapshots(250),
+  aggregator,
+  intervalMs: 250,
   rules: [
     // On lavapipe (CPU) the 128x128 matmul takes several ms, so this one fires in the demo.
     { name: 'SlowKernel', severity: 'info', metric: 'compute.kernel.dispatch.stop.duration', stat: 'p99', op: '>', threshold: 0.005 },
@@ -137,13 +141,8 @@ for (const [label, g] of groups) console.log(`    ${label} x${g.count}: ${g.ms.t
 console.log(`log lines: ${lines} (${logFile})`);
 console.log(`device memory: ${JSON.stringify(gpu.memory())}`);
 
-// 5. Shut down: every reporter flushes; nothing is lost.
-poller.stop();
-alerts.stop();
-bridge.detach();
-gpu.destroy();
+// 5. Shut down: one call stops every part in reverse order of creation; nothing is lost.
 await telemetry.shutdown();
-aggregator.stop();
-await server.close();
 await prometheus.stop();
+void bridge;
 console.log('done');
