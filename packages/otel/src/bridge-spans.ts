@@ -1,6 +1,6 @@
-import { context, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context, isSpanContextValid as isValidSpanContext, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { isEventName, monotonicTime, type EventName, type SpanContextHook, type SpanContextInfo, type SpanEndInfo, type Telemetry } from '@rx-telemetry/core';
-import { toAttributes } from './attributes.js';
+import { spanKindOf, toAttributes } from './attributes.js';
 import { errorMessage, toException } from './exception.js';
 import { hrTimeFromMonotonic } from './hr-time.js';
 import { OpenSpans, type OpenSpan } from './open-spans.js';
@@ -17,6 +17,11 @@ export interface BridgeSpansOptions {
    * (open spans are then ended only by `stop()`).
    */
   readonly orphanTimeoutMs?: number;
+  /**
+   * Bridge the library's own spans (prefix `['telemetry', …]`: a Prometheus scrape, a push) too.
+   * Default false: they would otherwise be root traces of their own.
+   */
+  readonly includeTelemetrySpans?: boolean;
 }
 
 export interface SpanBridge {
@@ -40,9 +45,12 @@ let bridgeSeq = 0;
 /**
  * Turns every core `span()`, and every span opened by hand with `telemetry.startSpan()` (WebGPU
  * dispatches, compiles, transfers), into an OpenTelemetry span: named `prefix.join('.')`, timed by core's
- * own clock, with the primitive metadata as attributes and exceptions recorded with status ERROR.
- * The span callback runs with the new span active, so nested `span()` calls and OTel spans started
- * inside it (also across `await`, with a context manager registered) become its children.
+ * own clock, with the primitive metadata as attributes (HTTP keys under their semantic-convention
+ * names, see SEMANTIC_ATTRIBUTES), metadata `kind` as its SpanKind, and exceptions recorded with
+ * status ERROR. The span callback runs with the new span active, so nested `span()` calls and OTel
+ * spans started inside it (also across `await`, with a context manager registered) become its
+ * children; the core span adopts the OTel span's W3C ids, and a `withTraceparent` context is
+ * continued. The library's own `['telemetry', …]` spans are skipped unless `includeTelemetrySpans`.
  *
  * ```ts
  * import { context, trace } from '@opentelemetry/api';
@@ -69,22 +77,51 @@ export function bridgeSpans(telemetry: Telemetry, options: BridgeSpansOptions = 
   const prefixes = checkPrefixes(options.prefixes);
   const orphanTimeoutMs = checkOrphanTimeout(options.orphanTimeoutMs);
 
+  const includeTelemetry = checkBoolean(options.includeTelemetrySpans, 'includeTelemetrySpans');
+  const own = includeTelemetry ? -1 : (prefixes?.findIndex((p) => p[0] === 'telemetry') ?? -1);
+  if (own !== -1) {
+    throw new TypeError(`bridgeSpans: options.prefixes[${own}] names the library's own spans (['telemetry', …]), which are skipped; set includeTelemetrySpans: true to bridge them`);
+  }
+  const bridged = (prefix: EventName): boolean =>
+    (includeTelemetry || prefix[0] !== 'telemetry') && (prefixes === undefined || matchesAnyPrefix(prefix, prefixes));
+
   const open = new OpenSpans();
   const names = new Map<EventName, string>();
 
+  // The OTel span and the core span share their ids: events, log lines (currentTraceContext())
+  // and the exported span carry one trace id and span id.
   const start = (info: SpanContextInfo, parent: Context): Span => {
     const startNs = info.monotonicTime;
-    const span = tracer.startSpan(nameOf(info.prefix, names), { startTime: hrTimeFromMonotonic(startNs), attributes: toAttributes(info.metadata) }, parent);
+    const md = info.metadata;
+    const span = tracer.startSpan(nameOf(info.prefix, names), { kind: spanKindOf(md), startTime: hrTimeFromMonotonic(startNs), attributes: toAttributes(md, true) }, parent);
     open.add(info.spanId, span, startNs);
+    adopt(info, span);
     return span;
   };
+  // The context a bridged span starts in: the active OTel span; else (no context manager) the
+  // enclosing core span's bridged span; else the trace the core span continues (withTraceparent).
   const parentOf = (info: SpanContextInfo): Context => {
     const active = context.active();
-    return info.parentSpanId === undefined ? active : parentContext(active, info.parentSpanId, open);
+    if (trace.getSpan(active) !== undefined) return active;
+    if (info.parentSpanId !== undefined) {
+      const parent = open.get(info.parentSpanId);
+      if (parent !== undefined) return trace.setSpan(active, parent);
+    }
+    const remote = info.parentTraceContext();
+    return remote === undefined ? active : trace.setSpanContext(active, { traceId: remote.traceId, spanId: remote.spanId, traceFlags: remote.traceFlags, isRemote: true });
+  };
+  // A span that is not bridged takes the ids of the OTel span it runs in (as OTel's own log
+  // correlation would), so its lines and its bridged children point at a span that is exported.
+  const passThrough = (info: SpanContextInfo): void => {
+    const span = trace.getSpan(context.active()) ?? (info.parentSpanId === undefined ? undefined : open.get(info.parentSpanId));
+    if (span !== undefined) adopt(info, span);
   };
 
   const hook: SpanContextHook = (info, fn) => {
-    if (prefixes !== undefined && !matchesAnyPrefix(info.prefix, prefixes)) return fn();
+    if (!bridged(info.prefix)) {
+      passThrough(info);
+      return fn();
+    }
     const parent = parentOf(info);
     return context.with(trace.setSpan(parent, start(info, parent)), fn);
   };
@@ -92,14 +129,14 @@ export function bridgeSpans(telemetry: Telemetry, options: BridgeSpansOptions = 
   // Spans opened by hand (startSpan: a WebGPU dispatch, from submit to done): no callback to run
   // inside, so the span is only opened here and closed by onEnd.
   const onStart = (info: SpanContextInfo): void => {
-    if (prefixes !== undefined && !matchesAnyPrefix(info.prefix, prefixes)) return;
-    start(info, parentOf(info));
+    if (bridged(info.prefix)) start(info, parentOf(info));
+    else passThrough(info);
   };
 
   const onEnd = (end: SpanEndInfo): void => {
     const span = open.take(end.spanId);
     if (span === undefined) return;
-    if (end.metadata !== undefined) span.setAttributes(toAttributes(end.metadata));
+    if (end.metadata !== undefined) span.setAttributes(toAttributes(end.metadata, false));
     // Start plus the stop event's duration, both integer ns: exact.
     const endTime = hrTimeFromMonotonic(open.takenStartNs + end.duration);
     if (end.failed) {
@@ -134,12 +171,10 @@ export function bridgeSpans(telemetry: Telemetry, options: BridgeSpansOptions = 
   };
 }
 
-/** The context a new span starts in: the active one, or, when no context manager carries
- *  OTel context (so nothing is active), the enclosing core span's bridged span. */
-function parentContext(active: Context, parentSpanId: number, open: OpenSpans): Context {
-  if (trace.getSpan(active) !== undefined) return active;
-  const parent = open.get(parentSpanId);
-  return parent === undefined ? active : trace.setSpan(active, parent);
+/** Gives the core span the OTel span's ids (a tracer without an SDK makes invalid all-zero ids: those are not taken). */
+function adopt(info: SpanContextInfo, span: Span): void {
+  const ctx = span.spanContext();
+  if (isValidSpanContext(ctx)) info.adoptTraceContext({ traceId: ctx.traceId, spanId: ctx.spanId, traceFlags: ctx.traceFlags });
 }
 
 function endUnfinished(open: OpenSpan, reason: string): void {
@@ -168,6 +203,12 @@ function checkPrefixes(prefixes: readonly EventName[] | undefined): readonly Eve
     if (!isEventName(p)) throw new TypeError(`bridgeSpans: options.prefixes[${i}] must be a non-empty array of non-empty strings`);
     return Object.freeze([...p]);
   });
+}
+
+function checkBoolean(value: boolean | undefined, name: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new TypeError(`bridgeSpans: options.${name} must be a boolean, got ${String(value)}`);
+  return value;
 }
 
 function checkOrphanTimeout(ms: number | undefined): number {

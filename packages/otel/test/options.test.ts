@@ -15,6 +15,7 @@ describe('bridgeSpans: options', () => {
     ['orphanTimeoutMs as a string', { orphanTimeoutMs: '1000' as unknown as number }, /got 1000/],
     ['an orphanTimeoutMs beyond what timers can wait', { orphanTimeoutMs: 1e13 }, /up to 8589934588/],
     ['a tracer that is not a Tracer', { tracer: {} as Tracer }, /options.tracer must be an OpenTelemetry Tracer/],
+    ['includeTelemetrySpans that is not a boolean', { includeTelemetrySpans: 'yes' as unknown as boolean }, /includeTelemetrySpans must be a boolean, got yes/],
   ];
   for (const [what, options, message] of bad) {
     it(`throws a TypeError for ${what}`, () => {

@@ -102,8 +102,8 @@ describe('bridgeSpans through OTLP/HTTP JSON to a real receiver', () => {
     expect(byName('request').status?.code ?? SpanStatusCode.UNSET).to.equal(SpanStatusCode.UNSET);
   });
 
-  it('carries metadata and the correlation id as attributes', () => {
-    expect([attribute(byName('request'), 'route'), attribute(byName('db'), 'table'), attribute(byName('db'), 'correlationId')]).to.deep.equal([
+  it('carries metadata (route as http.route) and the correlation id as attributes', () => {
+    expect([attribute(byName('request'), 'http.route'), attribute(byName('db'), 'table'), attribute(byName('db'), 'correlationId')]).to.deep.equal([
       '/users',
       'users',
       'req-7',
