@@ -1,10 +1,10 @@
 import { openSync } from 'node:fs';
-import { currentSpanId, matches, type EventName, type Telemetry, type TelemetryEvent } from '@rx-telemetry/core';
+import { currentTraceContext, matches, type EventName, type Telemetry, type TelemetryEvent } from '@rx-telemetry/core';
 import { pino, type Level, type Logger } from 'pino';
 import { BoundedBuffer } from './bounded-buffer.js';
 import type { LineWriter, WriterReports } from './line-writer.js';
 import { defaultLevel } from './default-level.js';
-import { exceptionLine, HAS_ERROR, scan, SENSITIVE, withSerializedErrors, type LogLine } from './log-line.js';
+import { addTraceContext, exceptionLine, HAS_ERROR, isSpanEvent, scan, SENSITIVE, withoutSpanIds, withSerializedErrors, type LogLine } from './log-line.js';
 import { LOGGER_DROPPED_EVENT } from './logger-dropped-event.js';
 import { LOGGER_WRITE_FAILED_EVENT } from './logger-write-failed-event.js';
 import { NameCache } from './name-cache.js';
@@ -31,8 +31,8 @@ function openDestination(path: string): number {
 }
 
 /**
- * Writes one JSON line per event: `{ level, time, event, measurements, metadata, correlationId,
- * spanId }`, exceptions at level error with the error's stack in `err`, secrets redacted by
+ * Writes one JSON line per event: `{ level, time, msg, trace_id, span_id, trace_flags,
+ * correlationId, measurements, metadata }` (the trace fields while a span is active), exceptions at level error with the error's stack in `err`, secrets redacted by
  * pino. Without `logger`, writing is asynchronous through a bounded buffer: pino's non-blocking
  * destination by default (`writer: 'pino'`), or the faster batch buffer (`writer: 'batch'`).
  * When it is full, lines are dropped and counted, never blocking the emitter; a failing write
@@ -100,14 +100,19 @@ export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}):
     try {
       const { name, measurements, metadata } = event;
       const line: LogLine = {
-        event: names.dotted(name),
-        measurements,
-        metadata,
+        msg: names.dotted(name),
+        trace_id: undefined,
+        span_id: undefined,
+        trace_flags: undefined,
         correlationId: event.correlationId,
-        spanId: typeof metadata.spanId === 'number' ? metadata.spanId : currentSpanId(),
+        measurements,
+        metadata: isSpanEvent(name, metadata) ? withoutSpanIds(metadata) : metadata,
       };
+      // The span of this event (its own, for a span's start/stop/exception) or the innermost one active.
+      const trace = currentTraceContext();
+      if (trace !== undefined) addTraceContext(line, trace);
       const flags = scan(metadata, redactKeys);
-      if (name[name.length - 1] === 'exception' && 'reason' in metadata) exceptionLine(line, metadata);
+      if (name[name.length - 1] === 'exception' && 'reason' in metadata) exceptionLine(line, line.metadata);
       if ((flags & HAS_ERROR) !== 0) line.metadata = withSerializedErrors(line.metadata);
       let level: Level = chooseLevel(name, measurements, metadata);
       if (!LEVELS.has(level)) level = 'info';

@@ -106,7 +106,7 @@ for (const writer of WRITERS) {
       await log.flush();
       await log.flush();
       const lines = await file.read();
-      const report = lines.find((l) => l.event === 'telemetry.logger.dropped');
+      const report = lines.find((l) => l.msg === 'telemetry.logger.dropped');
       expect(report).to.include({ level: 40 });
       expect(report?.measurements).to.deep.equal({ count: dropped, total: dropped });
     });
@@ -121,8 +121,8 @@ for (const writer of WRITERS) {
       const lines = await file.read();
       expect(lines).to.have.length(n);
       for (let i = 0; i < n; i++) {
-        const line = lines[i] as { event: string; level: number; measurements: { seq: number; amount: number }; metadata: { customer: string } };
-        if (line.event !== 'orders.placed' || line.level !== 30 || line.measurements.seq !== i || line.measurements.amount !== i * 3 || line.metadata.customer !== `c${i % 97}`) {
+        const line = lines[i] as { msg: string; level: number; measurements: { seq: number; amount: number }; metadata: { customer: string } };
+        if (line.msg !== 'orders.placed' || line.level !== 30 || line.measurements.seq !== i || line.measurements.amount !== i * 3 || line.metadata.customer !== `c${i % 97}`) {
           expect.fail(`line ${i} is wrong: ${JSON.stringify(line)}`);
         }
       }
@@ -162,7 +162,7 @@ for (const writer of WRITERS) {
       await bus.shutdown();
       bus.emit(['after'], {});
       await log.flush();
-      expect((await file.read()).map((l) => l.event)).to.deep.equal(['before']);
+      expect((await file.read()).map((l) => l.msg)).to.deep.equal(['before']);
     });
   });
 }

@@ -18,7 +18,7 @@ describe('attachLogger lifecycle', () => {
     const report = await bus.shutdown();
     expect([report.stopped, names, bus.healthChecks().size, log.stats()]).to.deep.equal([names, names, 0, { written: 1, dropped: 0 }]);
     expect(names).to.have.length(1);
-    expect((await file.read()).map((l) => l.event)).to.deep.equal(['tick']);
+    expect((await file.read()).map((l) => l.msg)).to.deep.equal(['tick']);
   });
 
   it('returns the same promise from every stop() call, and shutdown() does not stop it again', async () => {

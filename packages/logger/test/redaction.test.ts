@@ -61,7 +61,7 @@ describe('attachLogger redaction through options.logger', () => {
     await log.flush();
     expect(out).to.have.length(1);
     const line = JSON.parse(out[0]) as Record<string, unknown>;
-    expect(line).to.include({ event: 'login', level: 30 });
+    expect(line).to.include({ msg: 'login', level: 30 });
     expect(line.metadata).to.deep.equal({ user: 'ann', cookie: '[Redacted]' });
     expect(log.stats()).to.deep.equal({ written: 1, dropped: 0 });
   });
@@ -75,7 +75,7 @@ describe('attachLogger redaction through options.logger', () => {
       throw new Error('x');
     })).to.throw();
     await log.flush();
-    expect(out.map((l) => (JSON.parse(l) as { event: string }).event)).to.deep.equal(['job.exception']);
+    expect(out.map((l) => (JSON.parse(l) as { msg: string }).msg)).to.deep.equal(['job.exception']);
     expect(log.stats()).to.deep.equal({ written: 1, dropped: 0 });
   });
 });
