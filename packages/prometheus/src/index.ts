@@ -1,5 +1,5 @@
-export { PrometheusReporter, SCRAPE_EVENT, PUSH_EVENT, CONNECTION_CLOSED_EVENT, type PrometheusReporterOptions } from './reporter.js';
-export type { ListenOptions, Listening, HealthReport } from './listen-options.js';
+export { PrometheusReporter, SCRAPE_EVENT, PUSH_EVENT, CONNECTION_CLOSED_EVENT, ROUTE_FAILURE_EVENT, type PrometheusReporterOptions } from './reporter.js';
+export type { ListenOptions, Listening, HealthReport, Route, RouteHandler, StreamingRoute } from './listen-options.js';
 export type { PushOptions } from './push.js';
 export type { PushEveryOptions, Pushing } from './push-schedule.js';
 export type { Format } from './render.js';

@@ -1,5 +1,23 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 /** What `health()` resolves to: `critical` answers 503, anything else 200. */
 export type HealthReport = { status: 'healthy' | 'degraded' | 'critical' } & Record<string, unknown>;
+
+/**
+ * Answers one GET (or HEAD) request of an extra route (a returned promise is awaited). It owns the response: write and end it, or
+ * keep it open (a streaming route). A throw or rejection answers 500 when nothing was sent yet,
+ * else closes the connection, and is reported as `['telemetry','prometheus','route_failure']`.
+ */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+/** A route whose responses may stay open (Server-Sent Events): exempt from `writeTimeoutMs`. */
+export interface StreamingRoute {
+  readonly handler: RouteHandler;
+  readonly streaming: true;
+}
+
+/** An extra route: a handler under the same bounds as /metrics, or a streaming one. */
+export type Route = RouteHandler | StreamingRoute;
 
 export interface ListenOptions {
   /** Default 9464. 0 picks a free port. */
@@ -20,6 +38,12 @@ export interface ListenOptions {
   readonly writeTimeoutMs?: number;
   /** A kept-alive connection with no request for this long is closed (default 5000 ms). */
   readonly idleTimeoutMs?: number;
+  /**
+   * Extra GET routes served by the same server, by exact path (query ignored), e.g.
+   * `{ '/': (req, res) => res.end('hi'), '/events': { streaming: true, handler } }`. They share the
+   * token, the method rules and every bound of /metrics; `/metrics` and `/health` cannot be replaced.
+   */
+  readonly routes?: Readonly<Record<string, Route>>;
 }
 
 export interface Listening {
@@ -38,6 +62,21 @@ export interface CheckedListen {
   readonly requestTimeoutMs: number;
   readonly writeTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  readonly routes: ReadonlyMap<string, StreamingRoute | { readonly handler: RouteHandler; readonly streaming: false }>;
+}
+
+function checkRoutes(routes: ListenOptions['routes']): CheckedListen['routes'] {
+  const out = new Map<string, StreamingRoute | { readonly handler: RouteHandler; readonly streaming: false }>();
+  if (routes === undefined) return out;
+  if (routes === null || typeof routes !== 'object') throw new TypeError('listen: routes must be an object of path -> handler');
+  for (const [path, route] of Object.entries(routes)) {
+    if (!path.startsWith('/') || path.includes('?') || path.includes('#')) throw new TypeError(`listen: route ${JSON.stringify(path)} must be a path starting with '/', without query or fragment`);
+    if (path === '/metrics' || path === '/health') throw new TypeError(`listen: route ${path} is the reporter's own; choose another path`);
+    if (typeof route === 'function') out.set(path, { handler: route, streaming: false });
+    else if (route !== null && typeof route === 'object' && typeof route.handler === 'function' && route.streaming === true) out.set(path, { handler: route.handler, streaming: true });
+    else throw new TypeError(`listen: route ${path} must be a function (req, res) or { handler, streaming: true }`);
+  }
+  return out;
 }
 
 function ms(what: string, v: unknown): number {
@@ -67,5 +106,6 @@ export function checkListen(options: ListenOptions): CheckedListen {
     requestTimeoutMs,
     writeTimeoutMs: ms('writeTimeoutMs', options.writeTimeoutMs ?? 30_000),
     idleTimeoutMs: ms('idleTimeoutMs', options.idleTimeoutMs ?? 5_000),
+    routes: checkRoutes(options.routes),
   };
 }

@@ -20,6 +20,8 @@ export const SCRAPE_EVENT: EventName = Object.freeze(['telemetry', 'prometheus',
 export const PUSH_EVENT: EventName = Object.freeze(['telemetry', 'prometheus', 'push']);
 /** A `listen()` server closed a connection to bound what it holds (see docs/events.md). */
 export const CONNECTION_CLOSED_EVENT: EventName = Object.freeze(['telemetry', 'prometheus', 'connection_closed']);
+/** An extra route of `listen({ routes })` threw or rejected (see docs/events.md). */
+export const ROUTE_FAILURE_EVENT: EventName = Object.freeze(['telemetry', 'prometheus', 'route_failure']);
 
 export interface PrometheusReporterOptions {
   /** The store to expose; it must listen on the reporter's bus (or be `Aggregator.restore`'s, on none). */
@@ -99,8 +101,8 @@ export class PrometheusReporter {
   }
 
   /**
-   * Serves GET /metrics (format by the Accept header) and GET /health on 127.0.0.1 unless `host`
-   * says otherwise. See ListenOptions. `stop()` closes it.
+   * Serves GET /metrics (format by the Accept header), GET /health and the extra `routes` on
+   * 127.0.0.1 unless `host` says otherwise. See ListenOptions. `stop()` closes it.
    */
   async listen(options: ListenOptions = {}): Promise<Listening> {
     this.#live('listen');
@@ -113,7 +115,10 @@ export class PrometheusReporter {
           return body;
         }),
       options,
-      { onClosed: (reason, socket) => telemetry.emit(CONNECTION_CLOSED_EVENT, {}, { reason, remoteAddress: socket.remoteAddress ?? '' }) },
+      {
+        onClosed: (reason, socket) => telemetry.emit(CONNECTION_CLOSED_EVENT, {}, { reason, remoteAddress: socket.remoteAddress ?? '' }),
+        onRouteFailure: (path, error) => telemetry.emit(ROUTE_FAILURE_EVENT, {}, { path, error }),
+      },
     );
     const listening: Listening = {
       url: server.url,

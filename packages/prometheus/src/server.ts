@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { checkListen, type CheckedListen, type HealthReport, type ListenOptions, type Listening } from './listen-options.js';
 import type { Format } from './render.js';
 
-export type { HealthReport, ListenOptions, Listening } from './listen-options.js';
+export type { HealthReport, ListenOptions, Listening, Route, RouteHandler, StreamingRoute } from './listen-options.js';
 
 /** Why the server closed a connection on its own (see ServeHooks.onClosed). */
 export type CloseReason = 'write_timeout' | 'pipeline_limit';
@@ -12,6 +12,8 @@ export type CloseReason = 'write_timeout' | 'pipeline_limit';
 export interface ServeHooks {
   /** A connection the server closed to bound what it holds. */
   onClosed?(reason: CloseReason, socket: Socket): void;
+  /** An extra route's handler threw or rejected. */
+  onRouteFailure?(path: string, error: unknown): void;
 }
 
 const TEXT = 'text/plain; version=0.0.4; charset=utf-8';
@@ -65,17 +67,37 @@ async function healthWithin(o: CheckedListen): Promise<HealthReport> {
   }
 }
 
-/** Serves GET /metrics and GET /health; see ListenOptions. */
+// The error went to the scrape span's exception event (or route_failure); the client learns nothing of it.
+function failed(res: ServerResponse): void {
+  if (!res.headersSent) send(res, 500, PLAIN, 'internal error\n', false);
+  else res.destroy();
+}
+
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?')[0];
+}
+
+/** Serves GET /metrics, GET /health and the extra routes; see ListenOptions. */
 export async function serve(render: (format: Format) => string, options: ListenOptions = {}, hooks: ServeHooks = {}): Promise<Listening> {
   const o = checkListen(options);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics' && path !== '/health') return send(res, 404, PLAIN, 'not found\n', false);
+    const path = pathOf(req);
+    const route = o.routes.get(path);
+    if (path !== '/metrics' && path !== '/health' && route === undefined) return send(res, 404, PLAIN, 'not found\n', false);
     const head = req.method === 'HEAD';
     if (req.method !== 'GET' && !head) return send(res, 405, PLAIN, 'method not allowed\n', false, { Allow: 'GET, HEAD' });
     if (!authorized(req.headers.authorization, o.token)) {
       return send(res, 401, PLAIN, 'unauthorized\n', head, { 'WWW-Authenticate': 'Bearer realm="metrics"' });
+    }
+    if (route !== undefined) {
+      try {
+        await route.handler(req, res);
+      } catch (error) {
+        hooks.onRouteFailure?.(path, error);
+        throw error;
+      }
+      return;
     }
     if (path === '/health') {
       const report = await healthWithin(o);
@@ -87,10 +109,11 @@ export async function serve(render: (format: Format) => string, options: ListenO
   };
 
   // One response in flight: abandoned (and its connection closed) when the client has not taken
-  // it within writeTimeoutMs.
+  // it within writeTimeoutMs. A streaming route's response is exempt: it stays open by design.
   const respond = (req: IncomingMessage, res: ServerResponse): void => {
     const socket = req.socket;
     if (socket.destroyed) return;
+    if (o.routes.get(pathOf(req))?.streaming === true) return void handle(req, res).catch(() => failed(res));
     const timer = setTimeout(() => {
       hooks.onClosed?.('write_timeout', socket);
       socket.destroy();
@@ -99,11 +122,7 @@ export async function serve(render: (format: Format) => string, options: ListenO
     const clear = (): void => clearTimeout(timer);
     res.once('finish', clear);
     res.once('close', clear);
-    handle(req, res).catch(() => {
-      // The error went to the scrape span's exception event; the client learns nothing of it.
-      if (!res.headersSent) send(res, 500, PLAIN, 'internal error\n', false);
-      else res.destroy();
-    });
+    handle(req, res).catch(() => failed(res));
   };
 
   // Node queues the responses of pipelined requests behind the one in flight (such a response
