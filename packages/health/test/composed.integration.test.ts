@@ -29,7 +29,7 @@ describe('health() of a composed bus, served by the Prometheus reporter on /heal
       let answer = await get();
       expect(answer.status).to.equal(200);
       expect(answer.body.status).to.equal('healthy');
-      expect(Object.keys(answer.body.checks)).to.have.members(['eventLoop', 'heap', 'handlerFailures', 'alerts', 'alerts.delivery']);
+      expect(Object.keys(answer.body.checks)).to.have.members(['eventLoop', 'heap', 'handlerFailures', 'alerts', 'alerts.delivery', reporter.id]);
 
       telemetry.emit(['job', 'stop'], { duration: 3000e6 });
       snapshots.next(aggregator.snapshot());
