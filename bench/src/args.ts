@@ -24,7 +24,7 @@ export const USAGE = `usage: pnpm bench [suite...] [options]
   (no suite)            every suite (bench/src/*.bench.ts), core first
   --quick               smaller batches, biggest scaling points left out (whole pass under 2 minutes)
   --soak                10 million events through core -> aggregator -> a render every second
-                        (alone, or with the suites named)
+                        (alone, or with the suites named; \`pnpm bench all --soak\`: everything)
   --check               exit non-zero when a budget in bench/budgets.json is missed
   --compare <file>      compare each case's ratio to its peer with an earlier results file;
                         exit non-zero when one is worse by more than --tolerance (default 10)%

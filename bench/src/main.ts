@@ -31,11 +31,13 @@ export function availableSuites(): string[] {
 }
 
 function chosenSuites(args: BenchArgs, available: readonly string[]): string[] {
-  const known = [...available, SOAK];
+  const known = [...available, SOAK, 'all'];
   for (const name of args.suites) {
     if (!known.includes(name)) throw new UsageError(`unknown suite ${name}; known: ${known.join(', ')}`);
   }
-  const named = args.suites.length > 0 ? [...args.suites] : args.soak ? [] : [...available];
+  // `all` is every suite (so `pnpm bench all --soak` is a full run plus the soak).
+  const listed = args.suites.flatMap((s) => (s === 'all' ? available : [s])).filter((s, i, xs) => xs.indexOf(s) === i);
+  const named = listed.length > 0 ? listed : args.soak ? [] : [...available];
   if (args.soak && !named.includes(SOAK)) named.push(SOAK);
   return named;
 }
@@ -98,7 +100,7 @@ async function main(): Promise<number> {
   }
   const available = availableSuites();
   if (args.list) {
-    console.log([...available, `${SOAK} (with --soak)`].join('\n'));
+    console.log([...available, `${SOAK} (with --soak)`, 'all (every suite but the soak)'].join('\n'));
     return 0;
   }
   const budgets = readBudgets(budgetsFile);

@@ -83,6 +83,9 @@ async function unknownNameHeap(count: number, box: Box): Promise<number> {
     bus.emit(['req', 'route', `r${i}`, 'stop'], m, { user: i });
   }
   const grown = heapUsed() - before;
+  // Read the bus after the measurement: were it dead to the GC, whatever it retained would be freed
+  // by the measurement's own GC and the heap would read flat whatever the bus kept.
+  consume(bus.listHandlers().length + bus.invalidNames);
   sub.unsubscribe();
   await logger.stop();
   return grown;

@@ -18,9 +18,10 @@ let current = '';
 let shown = false;
 let lastDraw = 0;
 
-function draw(text: string): void {
-  const cols = process.stderr.columns ?? 100;
-  const line = text.length > cols - 1 ? `${text.slice(0, cols - 2)}…` : text;
+function draw(text: string, truncate = true): void {
+  const reported = process.stderr.columns;
+  const cols = reported !== undefined && reported >= 20 ? reported : 100;
+  const line = truncate && text.length > cols - 1 ? `${text.slice(0, cols - 2)}…` : text;
   process.stderr.write(`\r\x1b[2K${line}`);
   shown = true;
 }
@@ -42,7 +43,7 @@ export const progress: Progress = {
     for (const r of results) {
       const line = `[${current}] ${r.name}: ${fmt(r.nsPerOp)}`;
       if (tty) {
-        draw(line);
+        draw(line, false);
         process.stderr.write('\n');
         shown = false;
       } else {

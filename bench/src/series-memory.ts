@@ -49,7 +49,10 @@ function value(k: number): number {
 const metas = Array.from({ length: SERIES }, (_, i) => ({ route: `/r${i >> 2}`, status: String(200 + (i & 3)) }));
 mock.timers.enable({ apis: ['setTimeout'] });
 const before = settle();
-let keep: unknown;
+// What is measured must stay reachable through the measurement: a local that is not read again is
+// dead to V8's GC (register liveness), so everything goes on a global.
+const retained: unknown[] = [metas];
+(globalThis as { benchRetained?: unknown[] }).benchRetained = retained;
 if (impl === 'rx') {
   const bus = new Telemetry();
   let clock = 0;
@@ -71,18 +74,17 @@ if (impl === 'rx') {
     clock += 10_000;
     mock.timers.tick(10_000);
   }
-  keep = agg;
+  retained.push(bus, agg, event);
 } else if (impl === 'prom-client') {
   const registry = new client.Registry();
   const h = new client.Histogram({ name: 'http_request_duration_seconds', help: 'h', labelNames: ['route', 'status'], registers: [registry] });
   for (let k = 0; k < PER_SLICE; k++) {
     for (let i = 0; i < SERIES; i++) h.observe(metas[i], value(k) / 1e9);
   }
-  keep = registry;
+  retained.push(registry, h);
 } else {
   throw new Error(`series-memory: unknown implementation ${impl}`);
 }
 const after = settle();
 const result: SeriesMemory = { impl, series: SERIES, bytesPerSeries: (after.heap - before.heap) / SERIES, rssPerSeries: (after.rss - before.rss) / SERIES };
-void keep;
 process.send?.(result, () => process.disconnect());

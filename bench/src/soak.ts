@@ -1,94 +1,28 @@
-// `pnpm bench --soak`: 10 million events (BENCH_SOAK_EVENTS to change) through core -> an hdr
-// Aggregator (a distribution and a counter over 1,000 series) -> a Prometheus render every
-// second; RSS, heap and external memory at the start, the middle and the end, and the events per
-// second sustained with the renders running. Not part of --quick.
-import { counter, distribution, Telemetry } from '@rx-telemetry/core';
-import { Aggregator } from '@rx-telemetry/hdr';
-import { defaultBuckets, PrometheusReporter } from '@rx-telemetry/prometheus';
-import { setImmediate as turn } from 'node:timers/promises';
-import { median } from './format.js';
-import { consume, report, type Metric, type SuiteResult } from './harness.js';
+// `pnpm bench --soak` (or `pnpm bench all --soak`): runs soak-run.ts in a fresh process, so its
+// memory readings are not those of the suites that ran before it. Not part of --quick.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { report, type Metric, type SuiteResult } from './harness.js';
 import { progress } from './progress.js';
 
-const MB = 1024 * 1024;
-
-interface Reading {
-  readonly rss: number;
-  readonly heapUsed: number;
-  readonly external: number;
-}
-
-function read(): Reading {
-  const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external };
-}
+type FromSoak = { readonly progress: string } | { readonly metrics: Record<string, Metric> } | { readonly error: string };
 
 export async function run(): Promise<SuiteResult> {
-  const total = Number(process.env.BENCH_SOAK_EVENTS ?? 10_000_000);
-  if (!Number.isInteger(total) || total < 1000) throw new Error(`BENCH_SOAK_EVENTS must be an integer >= 1000, got ${process.env.BENCH_SOAK_EVENTS}`);
-  const bus = new Telemetry();
-  const aggregator = new Aggregator(bus, {
-    defaultBuckets,
-    metrics: [
-      distribution('http.request.stop.duration', { tags: ['route', 'status'], unit: { from: 'nanosecond', to: 'second' } }),
-      counter('http.request.stop.count', { tags: ['route', 'status'] }),
-    ],
+  const child = fork(fileURLToPath(new URL('./soak-run.js', import.meta.url)), [], { execArgv: ['--expose-gc'] });
+  const metrics = await new Promise<Record<string, Metric>>((resolve, reject) => {
+    let done = false;
+    child.on('message', (m: FromSoak) => {
+      if ('progress' in m) progress.step(m.progress);
+      else if ('metrics' in m) {
+        done = true;
+        resolve(m.metrics);
+      } else {
+        done = true;
+        reject(new Error(m.error));
+      }
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => done || reject(new Error(`the soak process exited with ${code}`)));
   });
-  const reporter = new PrometheusReporter(bus, { aggregator });
-  const metas = Array.from({ length: 1000 }, (_, i) => ({ route: `/api/r${i >> 2}`, status: String(200 + (i & 3)) }));
-  const durations = Array.from({ length: 256 }, (_, k) => ({ duration: Math.round(1e5 * Math.pow(1e4, ((k * 97) % 256) / 255)) }));
-  const event = bus.event(['http', 'request', 'stop']);
-
-  const renderMs: number[] = [];
-  let bytes = 0;
-  const timer = setInterval(() => {
-    const t0 = performance.now();
-    bytes += reporter.render('text').length;
-    renderMs.push(performance.now() - t0);
-  }, 1000);
-
-  (globalThis as { gc?: () => void }).gc?.();
-  const start = read();
-  let middle: Reading = start;
-  const chunk = 50_000;
-  const t0 = performance.now();
-  for (let done = 0; done < total; ) {
-    const n = Math.min(chunk, total - done);
-    for (let i = 0; i < n; i++) {
-      const k = done + i;
-      event.emit(durations[k & 255], metas[(k * 7919) % 1000]);
-    }
-    done += n;
-    if (done >= total / 2 && middle === start) middle = read();
-    if ((done / chunk) % 20 === 0) progress.step(`soak: ${(done / 1e6).toFixed(1)}M / ${(total / 1e6).toFixed(1)}M events, ${renderMs.length} renders`);
-    // Let the render timer run, as a scrape would between requests.
-    await turn();
-  }
-  const elapsed = performance.now() - t0;
-  const end = read();
-  clearInterval(timer);
-  bytes += reporter.render('text').length;
-  consume(bytes);
-  const snapshot = aggregator.snapshot();
-  const recorded = snapshot.metrics.find((m) => m.name === 'http.request.stop.count')?.series.reduce((s, x) => s + (x.value ?? 0), 0) ?? 0;
-  await bus.shutdown();
-  if (recorded !== total) throw new Error(`the counter saw ${recorded} of ${total} events`);
-
-  const mb = (v: number, note?: string): Metric => ({ value: v / MB, unit: 'MiB', ...(note ? { note } : {}) });
-  const metrics: Record<string, Metric> = {
-    events: { value: total, unit: 'events' },
-    'events per second, sustained (renders included)': { value: total / (elapsed / 1000), unit: 'events/s' },
-    'renders during the soak': { value: renderMs.length, unit: 'renders', note: `median ${median(renderMs).toFixed(2)} ms each` },
-    'RSS at start': mb(start.rss),
-    'RSS at the middle': mb(middle.rss),
-    'RSS at the end': mb(end.rss),
-    'heap used at start': mb(start.heapUsed),
-    'heap used at the middle': mb(middle.heapUsed),
-    'heap used at the end': mb(end.heapUsed),
-    'external at start': mb(start.external),
-    'external at the middle': mb(middle.external),
-    'external at the end': mb(end.external),
-    'RSS growth, middle to end': mb(end.rss - middle.rss, 'a leak shows here; start to middle includes the series filling up'),
-  };
   return report('soak', [], [], [], { metrics });
 }
