@@ -134,7 +134,7 @@ describe('a fully composed bus under fuzzed hostile input', () => {
   it('keeps the exposition valid for promtool (text) and the OpenMetrics parser', async () => {
     const rendered = reporter.render('text');
     // Not vacuous: the fuzzed events did reach the store.
-    expect(rendered).to.match(/^http_request_stop_count\{/m);
+    expect(rendered).to.match(/^http_request_stop_count_total\{/m);
     const text = await runTool('promtool', ['check', 'metrics'], rendered);
     // 0: valid; 3: lint findings only (e.g. a counter without a _total suffix). 1 is a parse error.
     expect(text.code, text.stderr + text.stdout).to.be.oneOf([0, 3]);
