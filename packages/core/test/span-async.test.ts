@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Telemetry } from '../src/index.js';
-import { record } from './span-sync.test.js';
+import { phase, record } from './span-sync.test.js';
 
 describe('span (async)', () => {
   it('returns a promise and emits stop when it resolves', async () => {
@@ -12,10 +12,10 @@ describe('span (async)', () => {
       await gate;
       return 'done';
     });
-    const before = seen.map((s) => s.event);
+    const before = seen.map((s) => phase(s));
     release();
     const out = await p;
-    expect([before, out, seen.map((s) => s.event)]).to.deep.equal([['start'], 'done', ['start', 'stop']]);
+    expect([before, out, seen.map((s) => phase(s))]).to.deep.equal([['start'], 'done', ['start', 'stop']]);
   });
 
   it('emits exception when the promise rejects, and rejects with the same reason', async () => {
@@ -28,14 +28,14 @@ describe('span (async)', () => {
         throw error;
       })
       .catch((e: unknown) => e);
-    expect([out, seen[1].event, seen[1].md.reason]).to.deep.equal([error, 'exception', error]);
+    expect([out, phase(seen[1]), seen[1].metadata.reason]).to.deep.equal([error, 'exception', error]);
   });
 
   it('measures the duration up to settlement', async () => {
     const t = new Telemetry();
     const seen = record(t, ['job']);
     await t.span(['job'], {}, () => new Promise((r) => setTimeout(r, 5)));
-    expect(seen[1].m.duration).to.be.at.least(4e6);
+    expect(seen[1].measurements.duration).to.be.at.least(4e6);
   });
 
   it('keeps scope.set metadata given after an await', async () => {
@@ -45,6 +45,6 @@ describe('span (async)', () => {
       await Promise.resolve();
       scope.set({ late: true });
     });
-    expect(seen[1].md.late).to.equal(true);
+    expect(seen[1].metadata.late).to.equal(true);
   });
 });

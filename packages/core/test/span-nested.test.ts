@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Telemetry, currentSpanId, withCorrelation } from '../src/index.js';
-import { record } from './span-sync.test.js';
+import { phase, record } from './span-sync.test.js';
 
 describe('nested spans', () => {
   it('gives the inner span the outer spanId as parentSpanId', () => {
@@ -8,8 +8,8 @@ describe('nested spans', () => {
     const outer = record(t, ['outer']);
     const inner = record(t, ['inner']);
     t.span(['outer'], {}, () => t.span(['inner'], {}, () => undefined));
-    expect(inner[0].md.parentSpanId).to.equal(outer[0].md.spanId);
-    expect(outer[0].md).not.to.have.property('parentSpanId');
+    expect(inner[0].metadata.parentSpanId).to.equal(outer[0].metadata.spanId);
+    expect(outer[0].metadata).not.to.have.property('parentSpanId');
   });
 
   it('keeps the parent across await', async () => {
@@ -20,7 +20,7 @@ describe('nested spans', () => {
       await new Promise((r) => setImmediate(r));
       await t.span(['inner'], {}, async () => undefined);
     });
-    expect(inner[0].md.parentSpanId).to.equal(outer[0].md.spanId);
+    expect(inner[0].metadata.parentSpanId).to.equal(outer[0].metadata.spanId);
   });
 
   it('keeps concurrent children apart', async () => {
@@ -33,9 +33,9 @@ describe('nested spans', () => {
         t.span(['child'], { name }, () => undefined);
       });
     await Promise.all([run('one'), run('two')]);
-    for (const c of child.filter((s) => s.event === 'start')) {
-      const parent = a.find((s) => s.event === 'start' && s.md.name === c.md.name);
-      expect(c.md.parentSpanId).to.equal(parent?.md.spanId);
+    for (const c of child.filter((s) => phase(s) === 'start')) {
+      const parent = a.find((s) => phase(s) === 'start' && s.metadata.name === c.metadata.name);
+      expect(c.metadata.parentSpanId).to.equal(parent?.metadata.spanId);
     }
   });
 
@@ -43,7 +43,7 @@ describe('nested spans', () => {
     const t = new Telemetry();
     const seen = record(t, ['s']);
     for (let i = 0; i < 5; i++) t.span(['s'], {}, () => undefined);
-    const ids = seen.filter((s) => s.event === 'start').map((s) => s.md.spanId);
+    const ids = seen.filter((s) => phase(s) === 'start').map((s) => s.metadata.spanId);
     expect(new Set(ids).size).to.equal(5);
   });
 
@@ -52,14 +52,14 @@ describe('nested spans', () => {
     const seen = record(t, ['s']);
     let inside: number | undefined;
     t.span(['s'], {}, () => (inside = currentSpanId()));
-    expect([inside, currentSpanId()]).to.deep.equal([seen[0].md.spanId, undefined]);
+    expect([inside, currentSpanId()]).to.deep.equal([seen[0].metadata.spanId, undefined]);
   });
 
   it('carries the active correlationId in span metadata', () => {
     const t = new Telemetry();
     const seen = record(t, ['s']);
     withCorrelation('corr-1', () => t.span(['s'], {}, () => undefined));
-    expect([seen[0].md.correlationId, seen[1].md.correlationId]).to.deep.equal(['corr-1', 'corr-1']);
+    expect([seen[0].metadata.correlationId, seen[1].metadata.correlationId]).to.deep.equal(['corr-1', 'corr-1']);
   });
 });
 
@@ -70,7 +70,7 @@ describe('span ids', () => {
     const opened = t.startSpan(['s'], {});
     t.span(['s'], {}, () => undefined);
     opened.stop();
-    const ids = seen.map((e) => e.md.spanId as number);
+    const ids = seen.map((e) => e.metadata.spanId as number);
     expect(new Set(ids).size).to.equal(2);
   });
 });

@@ -1,32 +1,25 @@
 import { expect } from 'chai';
-import { Telemetry, type EventName, type Measurements, type Metadata } from '../src/index.js';
+import { Telemetry, type EventName } from '../src/index.js';
+import { recordEvents, type RecordedEvent } from '@rx-telemetry/devkit/event-recorder';
 
-interface Seen {
-  event: string;
-  m: Measurements;
-  md: Metadata;
+/** Every start/stop/exception of `prefix`, through devkit's shared recorder. */
+export function record(t: Telemetry, prefix: EventName): RecordedEvent[] {
+  return recordEvents(t, [
+    [...prefix, 'start'],
+    [...prefix, 'stop'],
+    [...prefix, 'exception'],
+  ]);
 }
 
-export function record(t: Telemetry, prefix: EventName): Seen[] {
-  const seen: Seen[] = [];
-  t.attachMany(
-    `record-${prefix.join('.')}`,
-    [
-      [...prefix, 'start'],
-      [...prefix, 'stop'],
-      [...prefix, 'exception'],
-    ],
-    (e, m, md) => seen.push({ event: e[e.length - 1], m, md }),
-  );
-  return seen;
-}
+/** The phase of a recorded span event: 'start', 'stop' or 'exception'. */
+export const phase = (e: RecordedEvent): string => e.name[e.name.length - 1];
 
 describe('span (sync)', () => {
   it('emits start then stop and returns the result', () => {
     const t = new Telemetry();
     const seen = record(t, ['job']);
     const out = t.span(['job'], {}, () => 42);
-    expect([out, seen.map((s) => s.event)]).to.deep.equal([42, ['start', 'stop']]);
+    expect([out, seen.map((s) => phase(s))]).to.deep.equal([42, ['start', 'stop']]);
   });
 
   it('puts monotonicTime (ns) and systemTime (epoch ms) in start', () => {
@@ -34,7 +27,7 @@ describe('span (sync)', () => {
     const seen = record(t, ['job']);
     const before = Date.now();
     t.span(['job'], {}, () => undefined);
-    const { m } = seen[0];
+    const m = seen[0].measurements;
     expect(Object.keys(m).sort()).to.deep.equal(['monotonicTime', 'systemTime']);
     expect(m.systemTime).to.be.within(before - 5, Date.now() + 5);
     expect(Number.isInteger(m.monotonicTime)).to.equal(true);
@@ -47,31 +40,31 @@ describe('span (sync)', () => {
       const end = performance.now() + 2;
       while (performance.now() < end);
     });
-    const stop = seen[1].m;
+    const stop = seen[1].measurements;
     expect(stop.duration).to.be.within(2e6, 1e9);
-    expect(stop.monotonicTime - seen[0].m.monotonicTime).to.be.closeTo(stop.duration, 1);
+    expect(stop.monotonicTime - seen[0].measurements.monotonicTime).to.be.closeTo(stop.duration, 1);
   });
 
   it('merges start metadata into stop metadata with a spanId', () => {
     const t = new Telemetry();
     const seen = record(t, ['job']);
     t.span(['job'], { user: 'ann' }, () => undefined);
-    expect(seen[1].md).to.deep.equal({ user: 'ann', spanId: seen[0].md.spanId });
-    expect(seen[0].md.spanId).to.be.a('number');
+    expect(seen[1].metadata).to.deep.equal({ user: 'ann', spanId: seen[0].metadata.spanId });
+    expect(seen[0].metadata.spanId).to.be.a('number');
   });
 
   it('adds scope.set metadata to stop only', () => {
     const t = new Telemetry();
     const seen = record(t, ['job']);
     t.span(['job'], { a: 1 }, (scope) => scope.set({ rows: 3 }));
-    expect([seen[0].md.rows, seen[1].md.rows, seen[1].md.a]).to.deep.equal([undefined, 3, 1]);
+    expect([seen[0].metadata.rows, seen[1].metadata.rows, seen[1].metadata.a]).to.deep.equal([undefined, 3, 1]);
   });
 
   it('adds scope.measure measurements to stop without overriding duration or monotonicTime', () => {
     const t = new Telemetry();
     const seen = record(t, ['job']);
     t.span(['job'], {}, (scope) => scope.measure({ bytes: 10, duration: -1, monotonicTime: -1 }));
-    const m = seen[1].m;
+    const m = seen[1].measurements;
     expect([m.bytes, m.duration >= 0, m.monotonicTime > 0]).to.deep.equal([10, true, true]);
   });
 
@@ -85,9 +78,9 @@ describe('span (sync)', () => {
       }),
     ).to.throw(error);
     const ex = seen[1];
-    expect([ex.event, ex.md.kind, ex.md.reason, ex.md.a]).to.deep.equal(['exception', 'error', error, 1]);
-    expect(ex.md.stacktrace).to.include('bad');
-    expect(Object.keys(ex.m).sort()).to.deep.equal(['duration', 'monotonicTime']);
+    expect([phase(ex), ex.metadata.kind, ex.metadata.reason, ex.metadata.a]).to.deep.equal(['exception', 'error', error, 1]);
+    expect(ex.metadata.stacktrace).to.include('bad');
+    expect(Object.keys(ex.measurements).sort()).to.deep.equal(['duration', 'monotonicTime']);
   });
 
   it('runs the callback without events when nobody listens', () => {
