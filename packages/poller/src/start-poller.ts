@@ -1,23 +1,31 @@
 import { timeMeasurements, type Telemetry } from '@rx-telemetry/core';
+import { activeSource } from './active.js';
+import { BUILTIN_MEASUREMENTS, DEFAULT_MEASUREMENTS, type BuiltinMeasurement } from './builtins.js';
 import { cpuSource } from './cpu.js';
 import { customSource, type CustomMeasurement } from './custom.js';
+import { eventLoopLagSource } from './event-loop-lag.js';
 import { eventLoopSource } from './event-loop.js';
 import { POLLER_FAILURE_EVENT } from './events.js';
 import { gcSource } from './gc.js';
+import { heapSpacesSource } from './heap-spaces.js';
 import { memorySource } from './memory.js';
 import { nvidiaSmiSource, type NvidiaSmiOptions } from './nvidia-smi.js';
+import { checkPresetName, pollerPreset, type PresetName } from './preset.js';
+import { processSource } from './process-info.js';
 import { SourceUnavailable, type Source } from './source.js';
 
-export type BuiltinMeasurement = 'memory' | 'cpu' | 'event_loop' | 'gc' | 'gpu';
 export type PollerMeasurement = BuiltinMeasurement | CustomMeasurement;
-
-export const BUILTIN_MEASUREMENTS: readonly BuiltinMeasurement[] = Object.freeze(['memory', 'cpu', 'event_loop', 'gc', 'gpu']);
 
 export interface PollerOptions {
   /** Milliseconds between polls. The first poll runs one period after the start. */
   readonly periodMs: number;
-  /** What to poll. Default: every built-in (`BUILTIN_MEASUREMENTS`). */
+  /** What to poll. Default: `DEFAULT_MEASUREMENTS`, or none besides the preset's when `preset` is given. */
   readonly measurements?: readonly PollerMeasurement[];
+  /**
+   * Also poll what a preset's metric definitions need (`pollerPreset(name).measurements`): give
+   * the same preset's `metrics` to the aggregator.
+   */
+  readonly preset?: PresetName;
   /** Sampling interval of the event-loop delay monitor, ms. Default 10. */
   readonly eventLoopResolutionMs?: number;
   /** Where nvidia-smi is and how long it may take. */
@@ -48,8 +56,9 @@ let pollerSeq = 0;
 
 /**
  * Emits VM (and NVIDIA GPU) measurements every `periodMs`, like Elixir's telemetry_poller:
- * `['vm','memory']`, `['vm','cpu']`, `['vm','event_loop']`, `['vm','gc']`, `['gpu','nvidia']`, plus
- * your own. A measurement that throws is dropped and reported once as
+ * `['vm','memory']`, `['vm','cpu']`, `['vm','event_loop']`, `['vm','gc']`, `['gpu','nvidia']` by
+ * default, heap spaces, active resources, event-loop lag and process facts on request, what a
+ * `preset` needs, plus your own. A measurement that throws is dropped and reported once as
  * `['telemetry','poller','failure']`; the timer is unref'd and never keeps the process alive.
  * Registered with the bus: create it after the aggregator it feeds, so shutdown stops it first.
  *
@@ -76,9 +85,13 @@ export function startPoller(telemetry: Telemetry, options: PollerOptions): Polle
   if (typeof resolution !== 'number' || !Number.isInteger(resolution) || resolution < 1) {
     throw new TypeError(`startPoller: eventLoopResolutionMs must be an integer >= 1, got ${String(resolution)}`);
   }
-  const wanted = options.measurements ?? BUILTIN_MEASUREMENTS;
-  if (!Array.isArray(wanted)) throw new TypeError('startPoller: measurements must be an array');
-  checkMeasurements(wanted);
+  const given = options.measurements ?? (options.preset === undefined ? DEFAULT_MEASUREMENTS : []);
+  if (!Array.isArray(given)) throw new TypeError('startPoller: measurements must be an array');
+  checkMeasurements(given);
+  if (options.preset !== undefined) checkPresetName(options.preset, 'startPoller: preset');
+  // The preset's built-ins after the given ones, each once.
+  const wanted: readonly PollerMeasurement[] =
+    options.preset === undefined ? given : [...given, ...pollerPreset(options.preset).measurements.filter((m) => !given.includes(m))];
   checkNvidiaSmi(options.nvidiaSmi);
 
   let sources: Source[] = [];
@@ -88,7 +101,11 @@ export function startPoller(telemetry: Telemetry, options: PollerOptions): Polle
         case 'memory': return void sources.push(memorySource(telemetry));
         case 'cpu': return void sources.push(cpuSource(telemetry));
         case 'event_loop': return void sources.push(eventLoopSource(telemetry, resolution));
+        case 'event_loop_lag': return void sources.push(eventLoopLagSource(telemetry));
         case 'gc': return void sources.push(gcSource(telemetry));
+        case 'heap_spaces': return void sources.push(heapSpacesSource(telemetry));
+        case 'active': return void sources.push(activeSource(telemetry));
+        case 'process': return void sources.push(processSource(telemetry));
         case 'gpu': return void sources.push(nvidiaSmiSource(telemetry, options.nvidiaSmi));
         default: return void sources.push(customSource(telemetry, m, i));
       }

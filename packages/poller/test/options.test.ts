@@ -9,7 +9,7 @@ describe('poller: options', () => {
     ['periodMs 0', { periodMs: 0 }, /periodMs must be a positive number.*got 0/],
     ['periodMs NaN', { periodMs: NaN }, /got NaN/],
     ['a periodMs beyond what timers can wait', { periodMs: 3e9 }, /up to 2147483647/],
-    ['an unknown built-in', { periodMs: 1000, measurements: ['disk' as PollerMeasurement] }, /unknown measurement "disk" at measurements\[0\]; built-ins are memory, cpu, event_loop, gc, gpu/],
+    ['an unknown built-in', { periodMs: 1000, measurements: ['disk' as PollerMeasurement] }, /unknown measurement "disk" at measurements\[0\]; built-ins are memory, cpu, event_loop, event_loop_lag, gc, heap_spaces, active, process, gpu/],
     ['a custom measurement without an event', { periodMs: 1000, measurements: [{ measure: () => ({}) } as unknown as PollerMeasurement] }, /measurements\[0\] must be a built-in name, a function, or/],
     ['measurements that is not an array', { periodMs: 1000, measurements: 'memory' as unknown as PollerMeasurement[] }, /measurements must be an array/],
     ['a fractional eventLoopResolutionMs', { periodMs: 1000, eventLoopResolutionMs: 0.5 }, /eventLoopResolutionMs must be an integer >= 1/],
@@ -47,7 +47,7 @@ describe('poller: options', () => {
     expect(observing).to.equal(0);
   });
 
-  it('polls every built-in by default', () => {
+  it('polls the default built-ins (DEFAULT_MEASUREMENTS) by default', () => {
     const poller = startPoller(new Telemetry(), { periodMs: 1000 });
     const names = poller.measurements();
     poller.stop();
