@@ -31,6 +31,29 @@ export interface StatsdReporterOptions {
   readonly maxQueueBytes?: number;
   /** Receives every error (socket errors, failed sends); errors are counted whether or not it is given. */
   readonly onError?: (error: Error) => void;
+  /**
+   * Client-side aggregation (hot-shots'): counts (counter, sum) are added up and gauges
+   * (lastValue) keep their last value per name and tags, and are sent once per `flushIntervalMs`
+   * (and at `stop()`), for every formatter. Timers, histograms and distributions are never
+   * aggregated, nor lines sampled at a rate below 1. Default off.
+   */
+  readonly aggregation?: boolean | StatsdAggregationOptions;
+  /**
+   * DogStatsD only (`formatter: 'datadog'`): gauges (lastValue) carry the time they were
+   * recorded, `|T<unix seconds>` (DogStatsD protocol 1.3, Datadog Agent 6.40 / 7.40 and later).
+   * Counts are not timestamped (the Agent does not aggregate timestamped points, so per-event
+   * counts would overwrite each other), nor timers, histograms and distributions (the protocol
+   * allows timestamps on gauges and counts only). Default false.
+   */
+  readonly timestamps?: boolean;
+}
+
+/** Options of client-side aggregation. */
+export interface StatsdAggregationOptions {
+  /** How often aggregated counts and gauges are sent, ms. Default 2000. */
+  readonly flushIntervalMs?: number;
+  /** The most distinct name-and-tags contexts held per flush; past it new contexts are sent unaggregated. Default 5000. */
+  readonly maxContexts?: number;
 }
 
 /** `reporterOptions` a metric definition may carry for this reporter. */
@@ -54,6 +77,25 @@ export interface ResolvedOptions {
   readonly bufferFlushInterval: number;
   readonly maxQueueBytes: number;
   readonly onError: ((error: Error) => void) | undefined;
+  /** hot-shots' `aggregation` option, or undefined when off. */
+  readonly aggregation: { readonly flushInterval: number; readonly maxContexts: number } | undefined;
+  readonly timestamps: boolean;
+}
+
+export const DEFAULT_AGGREGATION_FLUSH_MS = 2000;
+export const DEFAULT_AGGREGATION_CONTEXTS = 5000;
+
+function resolveAggregation(value: boolean | StatsdAggregationOptions | undefined): ResolvedOptions['aggregation'] {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { flushInterval: DEFAULT_AGGREGATION_FLUSH_MS, maxContexts: DEFAULT_AGGREGATION_CONTEXTS };
+  if (value === null || typeof value !== 'object') fail(`options.aggregation must be a boolean or { flushIntervalMs?, maxContexts? }, got ${show(value)}`);
+  const flushInterval = value.flushIntervalMs ?? DEFAULT_AGGREGATION_FLUSH_MS;
+  if (!Number.isInteger(flushInterval) || flushInterval < 1 || flushInterval > 2_147_483_647) {
+    fail(`options.aggregation.flushIntervalMs must be a positive integer (ms), got ${show(flushInterval)}`);
+  }
+  const maxContexts = value.maxContexts ?? DEFAULT_AGGREGATION_CONTEXTS;
+  if (!Number.isInteger(maxContexts) || maxContexts < 1) fail(`options.aggregation.maxContexts must be a positive integer, got ${show(maxContexts)}`);
+  return { flushInterval, maxContexts };
 }
 
 const DEFAULT_MAX_QUEUE_BYTES = 1024 * 1024;
@@ -118,5 +160,11 @@ export function resolveOptions(options: StatsdReporterOptions): ResolvedOptions 
   if (!Number.isInteger(maxQueueBytes) || maxQueueBytes < 1) fail(`options.maxQueueBytes must be a positive integer, got ${show(maxQueueBytes)}`);
   const onError = options.onError;
   if (onError !== undefined && typeof onError !== 'function') fail('options.onError must be a function');
-  return { metrics, host, port, protocol, prefix, globalTags, formatter, sampleRate, maxBufferSize, bufferFlushInterval, maxQueueBytes, onError };
+  const aggregation = resolveAggregation(options.aggregation);
+  const timestamps = options.timestamps ?? false;
+  if (typeof timestamps !== 'boolean') fail(`options.timestamps must be a boolean, got ${show(timestamps)}`);
+  if (timestamps && formatter !== 'datadog') {
+    fail(`options.timestamps needs formatter 'datadog' (DogStatsD's |T field; a ${formatter} server would reject or ignore it)`);
+  }
+  return { metrics, host, port, protocol, prefix, globalTags, formatter, sampleRate, maxBufferSize, bufferFlushInterval, maxQueueBytes, onError, aggregation, timestamps };
 }

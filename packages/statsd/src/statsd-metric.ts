@@ -42,7 +42,10 @@ const signedGauge: Send = (c, name, value, rate, tags) => {
   c.gaugeDelta(name, value, 1, tags);
 };
 
-function sendFor(definition: MetricDefinition, formatter: Formatter): Send {
+// DogStatsD 1.3: a gauge with the second it was recorded in (hot-shots writes `|T<seconds>`).
+const timestampedGauge: Send = (c, name, value, rate, tags) => c.gauge(name, value, { sampleRate: rate, tags, timestamp: Math.floor(Date.now() / 1000) });
+
+function sendFor(definition: MetricDefinition, formatter: Formatter, timestamps: boolean): Send {
   const datadog = formatter === 'datadog';
   switch (definition.type) {
     case 'counter':
@@ -50,7 +53,7 @@ function sendFor(definition: MetricDefinition, formatter: Formatter): Send {
     case 'sum':
       return (definition.reporterOptions as StatsdMetricOptions).reportAs === 'gauge' ? gaugeDelta : increment;
     case 'lastValue':
-      return datadog ? gauge : signedGauge;
+      return datadog ? (timestamps ? timestampedGauge : gauge) : signedGauge;
     case 'summary':
       return datadog ? histogram : timing;
     case 'distribution':
@@ -58,12 +61,12 @@ function sendFor(definition: MetricDefinition, formatter: Formatter): Send {
   }
 }
 
-export function statsdMetric(definition: MetricDefinition, formatter: Formatter, defaultRate: number): StatsdMetric {
+export function statsdMetric(definition: MetricDefinition, formatter: Formatter, defaultRate: number, timestamps: boolean): StatsdMetric {
   return {
     base: sanitizeName(definition.name),
     tagPrefixes: definition.tags.map((t) => `${sanitizeName(t)}:`),
     rate: (definition.reporterOptions as StatsdMetricOptions).sampleRate ?? defaultRate,
-    send: sendFor(definition, formatter),
+    send: sendFor(definition, formatter, timestamps),
     names: new TagCache<string>(),
     tagLists: new TagCache<string[]>(),
   };

@@ -20,7 +20,8 @@ const HEALTH_WINDOW_MS = 60_000;
 /**
  * Reports metric definitions to a StatsD server through hot-shots, the way Elixir's
  * telemetry_metrics_statsd does: counter and sum → `c`, lastValue → `g`, summary → `ms`
- * (DogStatsD `h`), distribution → `ms` (DogStatsD `d`).
+ * (DogStatsD `h`), distribution → `ms` (DogStatsD `d`). Optionally aggregates counts and gauges
+ * in the client (`aggregation`) and timestamps DogStatsD gauges (`timestamps`).
  *
  * ```ts
  * const reporter = new StatsdReporter(telemetry, {
@@ -153,12 +154,13 @@ export class StatsdReporter {
       includeDatadogTelemetry: false,
       maxBufferSize: o.maxBufferSize,
       bufferFlushInterval: o.bufferFlushInterval,
+      aggregation: o.aggregation ?? false,
       errorHandler: (error) => this.#fail(error),
     });
   }
 
   #recorder(reader: MetricReader): (event: EventName, measurements: Measurements, metadata: Metadata) => void {
-    const metric = statsdMetric(reader.definition, this.#options.formatter, this.#options.sampleRate);
+    const metric = statsdMetric(reader.definition, this.#options.formatter, this.#options.sampleRate, this.#options.timestamps);
     return (_event, measurements, metadata) => {
       try {
         this.#report(metric, reader, measurements, metadata);

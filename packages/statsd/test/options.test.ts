@@ -49,4 +49,14 @@ describe('StatsdReporter options', () => {
     expect(() => new StatsdReporter(fresh, { metrics, maxBufferSize: -1 })).to.throw(TypeError, /maxBufferSize/);
     expect(fresh.listHandlers()).to.deep.equal([]);
   });
+
+  it('rejects aggregation options that are not a boolean or positive integers, naming them', () => {
+    expect(() => new StatsdReporter(bus, { metrics, aggregation: 'yes' as never })).to.throw(TypeError, /options\.aggregation must be a boolean or/);
+    expect(() => new StatsdReporter(bus, { metrics, aggregation: { flushIntervalMs: 0 } })).to.throw(TypeError, /options\.aggregation\.flushIntervalMs must be a positive integer/);
+    expect(() => new StatsdReporter(bus, { metrics, aggregation: { maxContexts: 1.5 } })).to.throw(TypeError, /options\.aggregation\.maxContexts must be a positive integer/);
+  });
+
+  it('rejects timestamps that is not a boolean', () => {
+    expect(() => new StatsdReporter(bus, { metrics, formatter: 'datadog', timestamps: 1 as never })).to.throw(TypeError, /options\.timestamps must be a boolean/);
+  });
 });

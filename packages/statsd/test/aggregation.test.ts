@@ -1,0 +1,86 @@
+import { counter, distribution, lastValue, sum, Telemetry } from '@rx-telemetry/core';
+import { startStatsd, type StatsdPeer } from '@rx-telemetry/devkit/statsd';
+import { expect } from 'chai';
+import { StatsdReporter, type Formatter } from '../src/index.js';
+import { captureUdp } from './udp-capture.js';
+
+const METRICS = () => [
+  counter('agg.job.done.count', { tags: ['queue'] }),
+  sum('agg.job.done.bytes', { tags: ['queue'] }),
+  lastValue('agg.job.done.depth'),
+  distribution('agg.job.done.duration'),
+];
+
+function emitJobs(bus: Telemetry, n: number): void {
+  for (let i = 1; i <= n; i++) bus.emit(['agg', 'job', 'done'], { bytes: 10, depth: i, duration: i }, { queue: i % 2 === 0 ? 'even' : 'odd' });
+}
+
+describe('StatsdReporter client-side aggregation', () => {
+  const expected: Record<Formatter, string[]> = {
+    standard: ['agg.job.done.count.odd:50|c', 'agg.job.done.count.even:50|c', 'agg.job.done.bytes.odd:500|c', 'agg.job.done.bytes.even:500|c', 'agg.job.done.depth:100|g'],
+    datadog: ['agg.job.done.count:50|c|#queue:odd', 'agg.job.done.count:50|c|#queue:even', 'agg.job.done.bytes:500|c|#queue:odd', 'agg.job.done.bytes:500|c|#queue:even', 'agg.job.done.depth:100|g'],
+    telegraf: ['agg.job.done.count,queue=odd:50|c', 'agg.job.done.count,queue=even:50|c', 'agg.job.done.bytes,queue=odd:500|c', 'agg.job.done.bytes,queue=even:500|c', 'agg.job.done.depth:100|g'],
+  };
+  for (const formatter of ['standard', 'datadog', 'telegraf'] as const) {
+    it(`${formatter}: sends one line per count and gauge context, summed or last, and every distribution value`, async () => {
+      const capture = await captureUdp();
+      const bus = new Telemetry();
+      const reporter = new StatsdReporter(bus, { metrics: METRICS(), port: capture.port, formatter, aggregation: true });
+      emitJobs(bus, 100);
+      await reporter.stop();
+      const lines = await capture.waitForLines(105);
+      await capture.close();
+      const aggregated = lines.filter((l) => !/duration/.test(l));
+      expect([...aggregated].sort()).to.deep.equal([...expected[formatter]].sort());
+      expect(lines.filter((l) => /duration/.test(l))).to.have.length(100);
+    });
+  }
+
+  it('sends aggregated contexts every flushIntervalMs without waiting for stop()', async () => {
+    const capture = await captureUdp();
+    const bus = new Telemetry();
+    const reporter = new StatsdReporter(bus, { metrics: [counter('tick.count', { eventName: ['tick'] })], port: capture.port, aggregation: { flushIntervalMs: 20 }, bufferFlushInterval: 5 });
+    for (let i = 0; i < 10; i++) bus.emit(['tick'], {});
+    const lines = await capture.waitForLines(1);
+    await reporter.stop();
+    await capture.close();
+    expect(lines).to.deep.equal(['tick.count:10|c']);
+  });
+
+  it('leaves lines sampled at a rate below 1 unaggregated', async () => {
+    const capture = await captureUdp();
+    const bus = new Telemetry();
+    const reporter = new StatsdReporter(bus, { metrics: [counter('smp.count', { eventName: ['smp'], reporterOptions: { sampleRate: 0.5 } })], port: capture.port, aggregation: true });
+    for (let i = 0; i < 400; i++) bus.emit(['smp'], {});
+    await reporter.stop();
+    const lines = await capture.waitForLines(100);
+    await capture.close();
+    expect(lines.length).to.be.within(100, 300);
+    expect(lines.every((l) => l === 'smp.count:1|c|@0.5')).to.equal(true);
+  });
+
+  describe('against Etsy StatsD', () => {
+    let statsd: StatsdPeer;
+    before(async () => {
+      statsd = await startStatsd();
+    });
+    after(async () => {
+      await statsd?.stop();
+    });
+
+    it('reaches the daemon with the same totals as unaggregated lines, negative gauges included', async () => {
+      const bus = new Telemetry();
+      const reporter = new StatsdReporter(bus, { metrics: [...METRICS(), lastValue('agg.temp.celsius')], port: statsd.port, aggregation: true, prefix: 'a' });
+      emitJobs(bus, 100);
+      for (const celsius of [4, -3, -8]) bus.emit(['agg', 'temp'], { celsius });
+      await reporter.stop();
+      const counters = await statsd.waitFor(() => statsd.counters(), (c) => c['a.agg.job.done.bytes.even'] !== undefined);
+      const gauges = await statsd.waitFor(() => statsd.gauges(), (g) => g['a.agg.temp.celsius'] !== undefined);
+      const timers = await statsd.timers();
+      expect([counters['a.agg.job.done.count.odd'], counters['a.agg.job.done.count.even'], counters['a.agg.job.done.bytes.odd']]).to.deep.equal([50, 50, 500]);
+      expect([gauges['a.agg.job.done.depth'], gauges['a.agg.temp.celsius']]).to.deep.equal([100, -8]);
+      expect(timers['a.agg.job.done.duration']).to.have.length(100);
+      expect(counters['statsd.bad_lines_seen']).to.equal(0);
+    });
+  });
+});
