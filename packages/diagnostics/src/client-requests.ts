@@ -5,7 +5,7 @@ import { ClientRequestSpan } from './client-request-span.js';
 import { HTTP_CLIENT_SPAN } from './events.js';
 import type { OpenRequests } from './open-requests.js';
 import type { RequestContext } from './request-context.js';
-import { pathOf } from './url-parts.js';
+import { pathOf, splitHost } from './url-parts.js';
 
 interface RequestMessage {
   readonly request: ClientRequest;
@@ -77,12 +77,8 @@ export class ClientRequests {
 }
 
 function metadataOf(request: ClientRequest): Metadata {
-  const host = request.getHeader('host');
-  return {
-    spanKind: 'client',
-    method: request.method,
-    scheme: typeof request.protocol === 'string' ? request.protocol.replace(/:$/, '') : undefined,
-    host: typeof host === 'string' ? host : request.host,
-    path: pathOf(request.path),
-  };
+  const scheme = typeof request.protocol === 'string' ? request.protocol.replace(/:$/, '') : undefined;
+  const header = request.getHeader('host');
+  const { serverAddress, serverPort } = splitHost(typeof header === 'string' ? header : request.host, scheme);
+  return { kind: 'client', method: request.method, scheme, serverAddress, serverPort, path: pathOf(request.path) };
 }

@@ -24,6 +24,10 @@ export class ServerRequestSpan implements OpenRequest, ServerContext {
     readonly open: OpenRequests,
   ) {}
 
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   /** The span's callback: captures its context and returns what settles it. */
   begin(scope: SpanScope): Promise<void> | undefined {
     if (scope.spanId === 0) return undefined; // core ran it bare: nobody observes, or it reported a failure

@@ -8,6 +8,7 @@ import type { FailureCounter } from './failure-counter.js';
 import type { OpenRequests } from './open-requests.js';
 import type { RequestContext } from './request-context.js';
 import { ServerRequestSpan } from './server-request-span.js';
+import { newRequestId } from './request-ids.js';
 import { correlationIdFrom, pathOf } from './url-parts.js';
 
 /** Maps a finished server request to its route (a template such as `/users/:id`, never the raw path). */
@@ -63,13 +64,13 @@ export class ServerRequests {
     }
     const record = new ServerRequestSpan(currentSpanId(), correlationId(), this.#open);
     const metadata: Metadata = {
-      spanKind: 'server',
+      kind: 'server',
       method: request.method,
       scheme: (socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http',
       path: pathOf(request.url),
     };
     const options = this.#options;
-    const id = options.correlationHeader === false ? undefined : correlationIdFrom(request.headers[options.correlationHeader]);
+    const id = (options.correlationHeader === false ? undefined : correlationIdFrom(request.headers[options.correlationHeader])) ?? newRequestId();
     const traceparent = options.traceparent ? request.headers.traceparent : undefined;
     ROOT.runInAsyncScope(openServerSpan, null, spans, metadata, record, id, traceparent);
     if (record.resource === undefined) {
@@ -80,7 +81,10 @@ export class ServerRequests {
     this.#open.add(record);
     this.#records.set(response, record);
     this.#context.enter(record);
-    response.once('close', () => record.fail(new Error(ABORTED), response.headersSent ? response.statusCode : undefined));
+    response.once('close', () => {
+      // After a finished response 'close' comes too: only an unfinished one is an abort (and worth an Error's stack).
+      if (!record.ended) record.fail(new Error(ABORTED), response.headersSent ? response.statusCode : undefined);
+    });
   }
 
   #finish({ request, response }: FinishMessage): void {
@@ -101,10 +105,8 @@ export class ServerRequests {
   }
 }
 
-function openServerSpan(spans: SpanEvent, metadata: Metadata, record: ServerRequestSpan, id: string | undefined, traceparent: string | string[] | undefined): void {
-  withTraceparent(traceparent, () => {
-    const run = (): void => void spans.run(metadata, (scope) => record.begin(scope))?.then(undefined, swallow);
-    if (id === undefined) withCorrelation(run);
-    else withCorrelation(id, run);
-  });
+function openServerSpan(spans: SpanEvent, metadata: Metadata, record: ServerRequestSpan, id: string, traceparent: string | string[] | undefined): void {
+  const run = (): void => void spans.run(metadata, (scope) => record.begin(scope))?.then(undefined, swallow);
+  if (traceparent === undefined) withCorrelation(id, run);
+  else withTraceparent(traceparent, () => withCorrelation(id, run));
 }

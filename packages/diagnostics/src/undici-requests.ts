@@ -47,8 +47,8 @@ export class UndiciRequests {
 
   #create(request: UndiciRequest): void {
     if (!this.#spans.active || !this.#open.hasRoom()) return;
-    const { scheme, host } = splitOrigin(request.origin);
-    const metadata: Metadata = { spanKind: 'client', method: request.method, scheme, host, path: pathOf(request.path) };
+    const { scheme, serverAddress, serverPort } = splitOrigin(request.origin);
+    const metadata: Metadata = { kind: 'client', method: request.method, scheme, serverAddress, serverPort, path: pathOf(request.path) };
     const span = this.#context.start(this.#spans, metadata);
     if (span.spanId === 0) return;
     const record = new ClientRequestSpan(span, this.#open);

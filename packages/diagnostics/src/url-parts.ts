@@ -17,15 +17,39 @@ export function pathOf(target: unknown): string | undefined {
   return end === path.length ? path : path.slice(0, end);
 }
 
-/** `'http://127.0.0.1:8080'` → `{ scheme: 'http', host: '127.0.0.1:8080' }`. */
-export function splitOrigin(origin: unknown): { scheme: string | undefined; host: string | undefined } {
+/** Where a client request goes: OpenTelemetry's `server.address` / `server.port` (the OTel bridge renames them). */
+export interface ServerEndpoint {
+  readonly serverAddress: string | undefined;
+  readonly serverPort: number | undefined;
+}
+
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443 };
+
+/** `'127.0.0.1:8080'` or `'[::1]:8080'` (a Host header) → address and port; no port: the scheme's default. */
+export function splitHost(host: string, scheme: string | undefined): ServerEndpoint {
+  const colon = host.lastIndexOf(':');
+  const bracket = host.lastIndexOf(']');
+  if (colon > bracket && colon !== -1) {
+    const port = Number(host.slice(colon + 1));
+    const address = host.slice(0, colon);
+    return { serverAddress: unbracket(address), serverPort: Number.isInteger(port) && port > 0 ? port : undefined };
+  }
+  return { serverAddress: unbracket(host), serverPort: scheme === undefined ? undefined : DEFAULT_PORTS[scheme] };
+}
+
+function unbracket(address: string): string {
+  return address.length > 1 && address[0] === '[' && address[address.length - 1] === ']' ? address.slice(1, -1) : address;
+}
+
+/** `'http://127.0.0.1:8080'` → `{ scheme: 'http', serverAddress: '127.0.0.1', serverPort: 8080 }`. */
+export function splitOrigin(origin: unknown): ServerEndpoint & { readonly scheme: string | undefined } {
   const text = typeof origin === 'string' ? origin : origin instanceof URL ? origin.origin : undefined;
-  if (text === undefined) return { scheme: undefined, host: undefined };
+  if (text === undefined) return { scheme: undefined, serverAddress: undefined, serverPort: undefined };
   const sep = text.indexOf('://');
-  if (sep === -1) return { scheme: undefined, host: text };
-  const rest = text.slice(sep + 3);
+  const scheme = sep === -1 ? undefined : text.slice(0, sep);
+  const rest = sep === -1 ? text : text.slice(sep + 3);
   const slash = rest.indexOf('/');
-  return { scheme: text.slice(0, sep), host: slash === -1 ? rest : rest.slice(0, slash) };
+  return { scheme, ...splitHost(slash === -1 ? rest : rest.slice(0, slash), scheme) };
 }
 
 const CORRELATION_ID = /^[\x21-\x7e]{1,128}$/;
