@@ -8,7 +8,6 @@ import { layoutFor, type Layout } from './layout.js';
 import { MetricState } from './metric-state.js';
 import { checkOptions, positiveInt, type AggregatorOptions, type Checked } from './options.js';
 import { definitionOf } from './restore.js';
-import { HistogramSeries, ValueSeries } from './series.js';
 import type { MetricsSnapshot } from './snapshot.js';
 import { snapshotStream } from './snapshot-stream.js';
 import { takeSnapshot } from './take-snapshot.js';
@@ -161,8 +160,8 @@ export class Aggregator {
       st.restoreCounts(m.dropped, m.overflow, m.folded);
       for (const sa of m.series.values()) {
         const s = st.restore(sa.tags);
-        if (s instanceof ValueSeries) s.value = sa.value;
-        else s.load(sa.total.chunks(merged.layout), sa.total, sa.window.chunks(merged.layout), sa.window, sa.buckets, slot, epoch);
+        if (st.values !== undefined) st.values.values[2 * s.id] = sa.value;
+        else st.hist?.load(s.id, sa.total.chunks(merged.layout), sa.total, sa.window.chunks(merged.layout), sa.window, sa.buckets, slot, epoch);
       }
     });
     return agg;
@@ -189,10 +188,10 @@ export class Aggregator {
     return this.#stopped;
   }
 
-  /** Bytes of counts held by every histogram series (typed arrays), for sizing. */
+  /** Bytes held by every histogram series (heads, chunk tables, counts blocks), for sizing. */
   histogramBytes(): number {
     let bytes = 0;
-    for (const st of this.#states) for (const s of st.all) if (s instanceof HistogramSeries) bytes += s.countBytes();
+    for (const st of this.#states) bytes += st.hist?.bytes() ?? 0;
     return bytes;
   }
 }

@@ -38,15 +38,14 @@ export function bucketBounds(def: MetricDefinition, defaults: DefaultBuckets | u
  * compared with the bounds themselves.
  */
 export class BucketIndex {
-  readonly bucketOf: Uint8Array | Uint16Array;
+  // `declare`d: see HistogramStore (find() is on the record path).
+  declare readonly bounds: readonly number[];
+  declare readonly bucketOf: Uint8Array | Uint16Array;
   /** Counts index of each bound (-1: below every value). */
-  readonly boundIndex: Int32Array;
+  declare readonly boundIndex: Int32Array;
 
-  constructor(
-    readonly bounds: readonly number[],
-    layout: Layout,
-    factor: number,
-  ) {
+  constructor(bounds: readonly number[], layout: Layout, factor: number) {
+    this.bounds = bounds;
     const size = layout.chunks * layout.half;
     // Entries run 0..bounds.length: Uint8 up to 254 bounds, Uint16 up to MAX_BUCKET_BOUNDS.
     this.bucketOf = bounds.length < 255 ? new Uint8Array(size) : new Uint16Array(size);

@@ -1,5 +1,5 @@
 import type { MetricDefinition } from '@rx-telemetry/core';
-import type { HistogramSeries } from './series.js';
+import type { HistogramStore, Stats } from './histogram-store.js';
 import type { HistogramStats } from './snapshot.js';
 import { histogramStats, percentilesOf } from './stats.js';
 
@@ -63,18 +63,20 @@ export interface MetricsVisitor {
 }
 
 class Part implements HistogramPart {
-  // Read from the series on first use: a reader that needs only the window's percentiles, or
+  // Read from the store on first use: a reader that needs only the window's percentiles, or
   // only the totals, pays for nothing else.
-  readonly #stats = { count: 0, sum: 0, min: 0, max: 0 };
+  readonly #stats: Stats = { count: 0, sum: 0, min: 0, max: 0 };
   #fresh = false;
-  #series: HistogramSeries | undefined = undefined;
+  #store: HistogramStore | undefined = undefined;
+  #id = 0;
   #factor = 1;
 
   /** undefined: since the start; else the window ending at this epoch. */
   constructor(readonly epoch: number | undefined) {}
 
-  load(series: HistogramSeries | undefined, factor: number): void {
-    this.#series = series;
+  load(store: HistogramStore | undefined, id: number, factor: number): void {
+    this.#store = store;
+    this.#id = id;
     this.#factor = factor;
     this.#fresh = false;
   }
@@ -97,21 +99,21 @@ class Part implements HistogramPart {
 
   percentiles(percentiles: readonly number[], out: number[]): number[] {
     const { count, min, max } = this.#read();
-    const s = this.#series as HistogramSeries;
-    return percentilesOf(s.layout, s.counts(this.epoch), count, min, max, this.#factor, percentiles, out);
+    const s = this.#store as HistogramStore;
+    return percentilesOf(s.layout, s.counts(this.#id, this.epoch), count, min, max, this.#factor, percentiles, out);
   }
 
   stats(): HistogramStats {
     const { count, sum, min, max } = this.#read();
-    const s = this.#series as HistogramSeries;
-    return histogramStats(s.layout, s.counts(this.epoch), count, sum, min, max, this.#factor);
+    const s = this.#store as HistogramStore;
+    return histogramStats(s.layout, s.counts(this.#id, this.epoch), count, sum, min, max, this.#factor);
   }
 
-  #read(): { count: number; sum: number; min: number; max: number } {
+  #read(): Stats {
     if (this.#fresh) return this.#stats;
-    const s = this.#series;
+    const s = this.#store;
     if (s === undefined) throw new Error('collect(): a histogram reading is valid only during the visitor call');
-    s.statsInto(this.epoch, this.#stats);
+    s.statsInto(this.#id, this.epoch, this.#stats);
     this.#fresh = true;
     return this.#stats;
   }
@@ -121,32 +123,35 @@ class Part implements HistogramPart {
 export class Reading implements HistogramReading {
   readonly total = new Part(undefined);
   readonly window: Part;
-  #series: HistogramSeries | undefined = undefined;
+  #store: HistogramStore | undefined = undefined;
+  #id = 0;
 
   constructor(epoch: number) {
     this.window = new Part(epoch);
   }
 
-  load(series: HistogramSeries, factor: number): this {
-    this.#series = series;
-    this.total.load(series, factor);
-    this.window.load(series, factor);
+  load(store: HistogramStore, id: number, factor: number): this {
+    this.#store = store;
+    this.#id = id;
+    this.total.load(store, id, factor);
+    this.window.load(store, id, factor);
     return this;
   }
 
   /** After the visitor call: reads through a kept reference fail loudly instead of reading another series. */
   release(): void {
-    this.#series = undefined;
-    this.total.load(undefined, 1);
-    this.window.load(undefined, 1);
+    this.#store = undefined;
+    this.total.load(undefined, 0, 1);
+    this.window.load(undefined, 0, 1);
   }
 
   cumulativeCounts(out: number[]): number[] {
-    const counts = this.#series?.buckets;
-    if (counts === undefined) {
+    const store = this.#store;
+    if (store === undefined || store.bucketCount === 0) {
       out.length = 0;
       return out;
     }
+    const counts = store.bucketCounts(this.#id);
     const n = counts.length - 1;
     out.length = n;
     let cum = 0;

@@ -2,7 +2,6 @@ import { encodeHistogram, FORMAT, type Encoded, type EncodedMetric, type Encoded
 import type { Layout } from './layout.js';
 import type { MetricState } from './metric-state.js';
 import { jsonSafe } from './restore.js';
-import { ValueSeries } from './series.js';
 
 export interface EncodeContext {
   readonly states: readonly MetricState[];
@@ -17,13 +16,15 @@ export interface EncodeContext {
 export function encodeStates(c: EncodeContext): string {
   const stats = { count: 0, sum: 0, min: 0, max: 0 };
   const metrics: EncodedMetric[] = c.states.map((st) => {
+    const hist = st.hist;
+    const values = st.values;
     const series: EncodedSeries[] = st.all.map((s) => {
-      if (s instanceof ValueSeries) return { tags: s.tags, value: s.value };
-      s.statsInto(undefined, stats);
-      const total = encodeHistogram(c.layout, s.counts(undefined), stats.count, stats.sum, stats.min, stats.max);
-      s.statsInto(c.epoch, stats);
-      const window = encodeHistogram(c.layout, s.counts(c.epoch), stats.count, stats.sum, stats.min, stats.max);
-      return s.buckets === undefined ? { tags: s.tags, total, window } : { tags: s.tags, total, window, buckets: [...s.buckets] };
+      if (hist === undefined) return { tags: s.tags, value: values?.value(s.id) ?? 0 };
+      hist.statsInto(s.id, undefined, stats);
+      const total = encodeHistogram(c.layout, hist.counts(s.id, undefined), stats.count, stats.sum, stats.min, stats.max);
+      hist.statsInto(s.id, c.epoch, stats);
+      const window = encodeHistogram(c.layout, hist.counts(s.id, c.epoch), stats.count, stats.sum, stats.min, stats.max);
+      return hist.bucketCount === 0 ? { tags: s.tags, total, window } : { tags: s.tags, total, window, buckets: [...hist.bucketCounts(s.id)] };
     });
     const d = st.definition;
     return {

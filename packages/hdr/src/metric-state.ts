@@ -1,16 +1,17 @@
 import { tagString, type EventName, type MetricDefinition, type MetricReader, type Measurements, type Metadata, type Telemetry } from '@rx-telemetry/core';
 import { BucketIndex } from './buckets.js';
 import type { CollectedMetric } from './collect.js';
+import { HistogramStore } from './histogram-store.js';
 import { MAX_INTERNAL, type Layout } from './layout.js';
-import { HistogramSeries, ValueSeries } from './series.js';
+import { Series, ValueStore } from './series.js';
 import type { Ticker } from './ticker.js';
 import { internalFactor } from './units.js';
 
 /** Emitted once per metric when it first folds a tag set into its overflow series. */
 export const SERIES_OVERFLOW_EVENT = Object.freeze(['telemetry', 'hdr', 'series_overflow']);
 
-export type Series = ValueSeries | HistogramSeries;
-type Level = Map<string, Level | Series>;
+// The last level of the tag maps holds series ids: the record path reads no series object.
+type Level = Map<string, Level | number>;
 type Source = Readonly<Record<string, unknown>>;
 
 const OVERFLOW_TAGS = Object.freeze({ overflow: 'true' });
@@ -24,9 +25,10 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
- * One metric's series and counters. `handle` is the record path: it finds the series through one
- * Map per tag, reading the tag source with keys fixed in a closure (no key string, no loop).
- * Handed to `collect()` visitors as their `CollectedMetric`.
+ * One metric's series and counters. `handle` is the record path: it finds the series id through
+ * one Map per tag, reading the tag source with keys fixed in a closure (no key string, no loop),
+ * and records into the metric's store (arrays shared by its series). Handed to `collect()`
+ * visitors as their `CollectedMetric`.
  */
 export class MetricState implements CollectedMetric {
   readonly kind: number;
@@ -35,15 +37,23 @@ export class MetricState implements CollectedMetric {
   readonly buckets: readonly number[] | undefined;
   readonly #index: BucketIndex | undefined;
   readonly #reader: MetricReader;
-  readonly #find: (source: Source) => Series | undefined;
+  readonly #find: (source: Source) => number | undefined;
   readonly #root: Level = new Map();
-  #single: Series | undefined = undefined;
+  #single: number | undefined = undefined;
   #overflow: Series | undefined = undefined;
+  /** Histogram kinds: the counts of every series. */
+  readonly hist: HistogramStore | undefined;
+  /** counter, sum, lastValue: the value of every series. */
+  readonly values: ValueStore | undefined;
+  #nextId = 0;
   seriesCount = 0;
   dropped = 0;
   overflowed = 0;
   folded = 0;
+  /** Every series, in the order they were created. */
   readonly all: Series[] = [];
+  /** Series by id. */
+  readonly #byId: (Series | undefined)[] = [];
 
   readonly definition: MetricDefinition;
 
@@ -63,6 +73,8 @@ export class MetricState implements CollectedMetric {
     this.#reader = reader;
     this.buckets = buckets;
     this.#index = buckets === undefined ? undefined : new BucketIndex(buckets, layout, this.factor);
+    this.hist = this.kind === HIST ? new HistogramStore(layout, ticker.slots, buckets === undefined ? 0 : buckets.length + 1) : undefined;
+    this.values = this.kind === HIST ? undefined : new ValueStore();
     this.#find = this.#finder();
     this.handle = this.#handler();
   }
@@ -90,23 +102,34 @@ export class MetricState implements CollectedMetric {
    */
   readonly handle: (event: EventName, measurements: Measurements, metadata: Metadata) => void;
 
+  // What the record path reads is captured in closure constants, not read from `this`: V8 then
+  // knows each object (one closure per metric) and checks nothing about it per record.
   #handler(): (event: EventName, measurements: Measurements, metadata: Metadata) => void {
     const reader = this.#reader;
+    const find = this.#find;
+    const ticker = this.ticker;
     if (this.kind === HIST) {
+      const store = this.hist as HistogramStore;
+      const layout = this.layout;
+      const index = this.#index;
+      const factor = this.factor;
       return (_event, measurements, metadata) => {
         try {
           if (!reader.accepts(measurements, metadata)) return;
           const v = reader.value(measurements, metadata);
-          if (v === undefined) {
+          // HDR histograms hold no negative values.
+          if (v === undefined || !(v >= 0)) {
             this.dropped++;
             return;
           }
-          const s = this.#find(reader.tagSource(metadata));
-          if (s === undefined) {
+          const id = find(reader.tagSource(metadata));
+          if (id === undefined) {
             this.dropped++;
             return;
           }
-          this.#record(s as HistogramSeries, v);
+          const x = Math.round(v * factor);
+          const i = layout.index(x > MAX_INTERNAL ? MAX_INTERNAL : x);
+          store.record(id, v, i, index === undefined ? -1 : index.find(v, i), ticker.slot, ticker.epoch);
         } catch {
           this.dropped++;
         }
@@ -115,6 +138,7 @@ export class MetricState implements CollectedMetric {
     // A counter counts accepted events: its value is 1 (what reader.value says), without the call.
     const counter = this.kind === COUNTER;
     const last = this.kind === LAST;
+    const store = this.values as ValueStore;
     return (_event, measurements, metadata) => {
       try {
         if (!reader.accepts(measurements, metadata)) return;
@@ -123,45 +147,34 @@ export class MetricState implements CollectedMetric {
           this.dropped++;
           return;
         }
-        const s = this.#find(reader.tagSource(metadata)) as ValueSeries | undefined;
-        if (s === undefined) {
+        const id = find(reader.tagSource(metadata));
+        if (id === undefined) {
           this.dropped++;
           return;
         }
-        if (last) s.value = v;
-        else s.value += v;
+        const values = store.values;
+        const k = 2 * id;
+        if (last) values[k] = v;
+        else values[k] += v;
+        values[k + 1] = ticker.epoch;
       } catch {
         this.dropped++;
       }
     };
   }
 
-  #record(s: HistogramSeries, v: number): void {
-    if (!(v >= 0)) {
-      // HDR histograms hold no negative values.
-      this.dropped++;
-      return;
-    }
-    const x = Math.round(v * this.factor);
-    const i = this.layout.index(x > MAX_INTERNAL ? MAX_INTERNAL : x);
-    const ticker = this.ticker;
-    s.record(v, i, ticker.slot, ticker.epoch);
-    const index = this.#index;
-    if (index !== undefined) (s.buckets as Float64Array)[index.find(v, i)]++;
-  }
-
   // Lookup specialised by tag count: the tag keys become closure constants, so each read of the
   // tag source is a plain keyed load with a fixed key and no loop.
-  #finder(): (source: Source) => Series | undefined {
+  #finder(): (source: Source) => number | undefined {
     const root = this.#root;
-    const create = (src: Source): Series | undefined => this.#create(src);
+    const create = (src: Source): number | undefined => this.#create(src)?.id;
     const tags = this.tags;
     if (tags.length === 0) return (src) => this.#single ?? create(src);
     if (tags.length === 1) {
       const t0 = tags[0];
       return (src) => {
         const a = src[t0];
-        return (root.get(typeof a === 'string' ? a : (tagString(a) as string)) as Series | undefined) ?? create(src);
+        return (root.get(typeof a === 'string' ? a : (tagString(a) as string)) as number | undefined) ?? create(src);
       };
     }
     if (tags.length === 2) {
@@ -172,7 +185,7 @@ export class MetricState implements CollectedMetric {
         const level = root.get(typeof a === 'string' ? a : (tagString(a) as string)) as Level | undefined;
         if (level === undefined) return create(src);
         const b = src[t1];
-        return (level.get(typeof b === 'string' ? b : (tagString(b) as string)) as Series | undefined) ?? create(src);
+        return (level.get(typeof b === 'string' ? b : (tagString(b) as string)) as number | undefined) ?? create(src);
       };
     }
     const last = tags.length - 1;
@@ -185,7 +198,7 @@ export class MetricState implements CollectedMetric {
         level = next as Level;
       }
       const raw = src[tags[last]];
-      return (level.get(typeof raw === 'string' ? raw : (tagString(raw) as string)) as Series | undefined) ?? create(src);
+      return (level.get(typeof raw === 'string' ? raw : (tagString(raw) as string)) as number | undefined) ?? create(src);
     };
   }
 
@@ -193,7 +206,12 @@ export class MetricState implements CollectedMetric {
   // overflowing metric.
   #create(source: Source, count = true): Series | undefined {
     const n = this.tags.length;
-    if (n === 0) return (this.#single ??= this.#newSeries({}));
+    if (n === 0) {
+      if (this.#single !== undefined) return this.#byId[this.#single];
+      const s = this.#newSeries({});
+      this.#single = s.id;
+      return s;
+    }
     const values = new Array<string>(n);
     let folded = false;
     for (let i = 0; i < n; i++) {
@@ -216,13 +234,13 @@ export class MetricState implements CollectedMetric {
       }
       level = next;
     }
-    const found = level.get(values[n - 1]) as Series | undefined;
-    if (found !== undefined) return found;
+    const found = level.get(values[n - 1]) as number | undefined;
+    if (found !== undefined) return this.#byId[found];
     if (this.seriesCount >= this.maxSeries) return this.#overflowSeries();
     const tags: Record<string, string> = {};
     for (let i = 0; i < n; i++) tags[this.tags[i]] = values[i];
     const s = this.#newSeries(Object.freeze(tags));
-    level.set(values[n - 1], s);
+    level.set(values[n - 1], s.id);
     return s;
   }
 
@@ -236,9 +254,13 @@ export class MetricState implements CollectedMetric {
   }
 
   #newSeries(tags: Readonly<Record<string, string>>, counted = true): Series {
-    const s = this.kind === HIST ? new HistogramSeries(tags, this.layout, this.ticker.slots, this.buckets?.length ?? 0) : new ValueSeries(tags);
+    const id = this.#nextId++;
+    if (this.hist !== undefined) this.hist.init(id);
+    else (this.values as ValueStore).init(id);
+    const s = new Series(tags, id);
     if (counted) this.seriesCount++;
     this.all.push(s);
+    this.#byId[id] = s;
     return s;
   }
 

@@ -10,15 +10,18 @@
 export class Ticker {
   epoch = Number.NaN;
   slot = 0;
-  readonly sliceMs: number;
+  // `declare`d: see HistogramStore (epoch and slot are read on the record path).
+  declare readonly durationMs: number;
+  declare readonly slots: number;
+  declare readonly now: () => number;
+  declare readonly sliceMs: number;
   #timer: NodeJS.Timeout | undefined = undefined;
   #frozen: number | undefined = undefined;
 
-  constructor(
-    readonly durationMs: number,
-    readonly slots: number,
-    readonly now: () => number,
-  ) {
+  constructor(durationMs: number, slots: number, now: () => number) {
+    this.durationMs = durationMs;
+    this.slots = slots;
+    this.now = now;
     this.sliceMs = durationMs / slots;
     this.#advance();
   }

@@ -1,6 +1,7 @@
 import { Reading, type MetricsVisitor } from './collect.js';
 import type { MetricState } from './metric-state.js';
-import type { HistogramSeries, ValueSeries } from './series.js';
+import type { HistogramStore } from './histogram-store.js';
+import type { ValueStore } from './series.js';
 
 /** Visits every metric and series of `states` as they are at `epoch`; writes nothing. */
 export function visitStates(states: readonly MetricState[], epoch: number, visitor: MetricsVisitor): void {
@@ -11,19 +12,21 @@ export function visitStates(states: readonly MetricState[], epoch: number, visit
     if (st.isHistogram) {
       if (visitor.histogram === undefined) continue;
       reading ??= new Reading(epoch);
+      const store = st.hist as HistogramStore;
       for (let i = 0; i < all.length; i++) {
-        const s = all[i] as HistogramSeries;
+        const s = all[i];
         try {
-          visitor.histogram(st, s, reading.load(s, st.factor));
+          visitor.histogram(st, s, reading.load(store, s.id, st.factor));
         } finally {
           reading.release();
         }
       }
     } else {
       if (visitor.value === undefined) continue;
+      const store = st.values as ValueStore;
       for (let i = 0; i < all.length; i++) {
-        const s = all[i] as ValueSeries;
-        visitor.value(st, s, s.value);
+        const s = all[i];
+        visitor.value(st, s, store.value(s.id));
       }
     }
   }
