@@ -1,0 +1,1 @@
+export { AggregatorMetricProducer, type AggregatorMetricProducerOptions } from './producer.js';
