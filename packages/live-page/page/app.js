@@ -57,6 +57,8 @@
     const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
     return s < 60 ? `${s} s ago` : s < 3600 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
   };
+  // Axis steps for bytes: 1, 2, 5 × powers of 1024, so ticks read 2 MiB, 5 MiB, not 4.77 MiB.
+  const BYTE_STEPS = [0, 1, 2, 3, 4].flatMap((k) => [1, 2, 5, 10, 20, 50, 100, 200, 500].map((m) => m * 1024 ** k));
   const tagText = (tags) => Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(' ');
 
   // ---- series and charts ------------------------------------------------------------------------
@@ -74,11 +76,11 @@
     for (const line of spec.lines) {
       const field = spec.kind === 'percentiles' ? chart.stat : line.field;
       const matches = [...data.series.values()]
-        .filter((s) => s.metric === line.metric && s.field === field && s.combined === line.combined)
+        .filter((s) => s.metric === line.metric && s.field === field && (line.combined ? s.combined || Object.keys(s.tags).length === 0 : !s.combined))
         .sort((a, b) => tagText(a.tags).localeCompare(tagText(b.tags)));
       for (const s of matches) {
         const tags = tagText(s.tags);
-        const label = spec.kind === 'percentiles' ? tags || field : many ? (tags ? `${line.label} ${tags}` : line.label) : tags || line.label;
+        const label = spec.kind === 'percentiles' ? tags || 'all' : many ? (tags ? `${line.label} ${tags}` : line.label) : tags || line.label;
         out.push({ key: s.key, label, series: s });
       }
     }
@@ -141,7 +143,11 @@
           scales: { x: { time: true }, y: { range: (u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
           axes: [
             { stroke: '#8a93a3', grid: { stroke: '#222836' }, ticks: { stroke: '#222836' } },
-            { stroke: '#8a93a3', grid: { stroke: '#222836' }, ticks: { stroke: '#222836' }, size: 78, values: (u, splits) => splits.map((v) => format(unit, v)) },
+            {
+              stroke: '#8a93a3', grid: { stroke: '#222836' }, ticks: { stroke: '#222836' }, size: 78,
+              values: (u, splits) => splits.map((v) => format(unit, v)),
+              ...(unit.startsWith('byte') ? { incrs: BYTE_STEPS } : {}),
+            },
           ],
           series: [{}, ...lines.map((l, i) => ({ label: l.label, stroke: COLORS[i % COLORS.length], width: 1.6, spanGaps: false, points: { show: false } }))],
         },
@@ -210,7 +216,7 @@
           {},
           el('td', { text: clock(x.time) }),
           el('td', { title: x.detail, text: x.detail ? `${x.name} (${x.detail})` : x.name }),
-          el('td', { class: 'reason', text: x.reason }),
+          el('td', { class: 'reason', title: x.reason }, el('div', { class: 'clamp', text: x.reason })),
           el('td', {}, link),
         );
       }),

@@ -20,6 +20,8 @@ export interface PageHints {
   readonly label?: string;
   /** Leave it off the page. */
   readonly hidden?: boolean;
+  /** Keep the definition's own chart and also draw it as a line of a shared chart. */
+  readonly also?: { readonly chart: string; readonly stat?: Field; readonly combined?: boolean; readonly label?: string };
 }
 
 /** One chart's lines: the series of `metric` with `field` (one per tag set, or the combined one). */
@@ -50,6 +52,10 @@ function hintsOf(def: MetricDefinition): PageHints {
   const h = raw as PageHints;
   if (h.stat !== undefined && !FIELDS.has(h.stat)) throw new TypeError(`livePage: ${def.name}: reporterOptions.livePage.stat must be one of ${[...FIELDS].join(', ')}`);
   if (h.chart !== undefined && (typeof h.chart !== 'string' || h.chart.length === 0)) throw new TypeError(`livePage: ${def.name}: reporterOptions.livePage.chart must be a non-empty string`);
+  if (h.also !== undefined) {
+    if (h.also === null || typeof h.also !== 'object' || typeof h.also.chart !== 'string' || h.also.chart.length === 0) throw new TypeError(`livePage: ${def.name}: reporterOptions.livePage.also must be { chart, stat?, combined?, label? }`);
+    if (h.also.stat !== undefined && !FIELDS.has(h.also.stat)) throw new TypeError(`livePage: ${def.name}: reporterOptions.livePage.also.stat must be one of ${[...FIELDS].join(', ')}`);
+  }
   return h;
 }
 
@@ -66,22 +72,25 @@ function defaultStat(def: MetricDefinition): Field {
 export function chartsOf(definitions: readonly MetricDefinition[]): ChartSpec[] {
   const charts: ChartSpec[] = [];
   const shared = new Map<string, { spec: ChartSpec; lines: ChartLine[] }>();
+  const share = (def: MetricDefinition, chart: string, hints: { stat?: Field; combined?: boolean; label?: string }): void => {
+    const stat = hints.stat ?? defaultStat(def);
+    const line: ChartLine = { metric: def.name, field: stat, combined: hints.combined === true, label: hints.label ?? def.description ?? def.name };
+    const group = shared.get(chart);
+    if (group !== undefined) {
+      group.lines.push(line);
+      return;
+    }
+    const lines = [line];
+    const spec: ChartSpec = { id: `chart-${charts.length}`, title: chart, description: '', unit: stat === 'rate' ? rateUnit(def) : unitOf(def), kind: 'lines', lines };
+    shared.set(chart, { spec, lines });
+    charts.push(spec);
+  };
   for (const def of definitions) {
     const hints = hintsOf(def);
     if (hints.hidden === true) continue;
     const description = def.description ?? def.name;
     if (hints.chart !== undefined) {
-      const stat = hints.stat ?? defaultStat(def);
-      const line: ChartLine = { metric: def.name, field: stat, combined: hints.combined === true, label: hints.label ?? description };
-      const group = shared.get(hints.chart);
-      if (group !== undefined) {
-        group.lines.push(line);
-        continue;
-      }
-      const lines = [line];
-      const spec: ChartSpec = { id: `chart-${charts.length}`, title: hints.chart, description: '', unit: stat === 'rate' ? rateUnit(def) : unitOf(def), kind: 'lines', lines };
-      shared.set(hints.chart, { spec, lines });
-      charts.push(spec);
+      share(def, hints.chart, hints);
       continue;
     }
     const id = `chart-${charts.length}`;
@@ -92,6 +101,7 @@ export function chartsOf(definitions: readonly MetricDefinition[]): ChartSpec[] 
     } else {
       charts.push({ id, title: description, description: `${def.name}, per second`, unit: rateUnit(def), kind: 'lines', lines: [{ metric: def.name, field: 'rate', combined: false, label: description }] });
     }
+    if (hints.also !== undefined) share(def, hints.also.chart, hints.also);
   }
   return charts;
 }
