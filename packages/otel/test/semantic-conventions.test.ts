@@ -1,7 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { Telemetry } from '@rx-telemetry/core';
 import { expect } from 'chai';
-import { bridgeSpans } from '../src/index.js';
+import { bridgeSpans, SEMANTIC_ATTRIBUTES } from '../src/index.js';
 import { inMemoryTracing, withContextManager } from './tracing.js';
 
 describe('bridgeSpans: span kind and semantic-convention attributes', () => {
@@ -55,6 +55,21 @@ describe('bridgeSpans: span kind and semantic-convention attributes', () => {
       table: 'users',
       'http.response.status_code': 200,
     });
+  });
+
+  it('renames exactly the keys SEMANTIC_ATTRIBUTES lists, each only for a value of its type', () => {
+    const t = new Telemetry();
+    const tracing = inMemoryTracing();
+    const bridge = bridgeSpans(t, { tracer: tracing.tracer });
+    for (const [key, { type }] of Object.entries(SEMANTIC_ATTRIBUTES)) {
+      t.span(['right', key], { [key]: type === 'string' ? 'v' : 7 }, () => undefined);
+      t.span(['wrong', key], { [key]: type === 'string' ? 7 : 'v' }, () => undefined);
+    }
+    void bridge.stop();
+    for (const [key, { name, type }] of Object.entries(SEMANTIC_ATTRIBUTES)) {
+      expect(tracing.one(`right.${key}`).attributes, key).to.deep.equal({ [name]: type === 'string' ? 'v' : 7 });
+      expect(tracing.one(`wrong.${key}`).attributes, key).to.deep.equal({ [key]: type === 'string' ? 7 : 'v' });
+    }
   });
 
   it('maps statusCode too, and leaves a status that is not an integer as it is', () => {
