@@ -1,4 +1,5 @@
-// Logger per event against the pino call a user would write instead, to the same destination:
+// Logger per event against the pino call a user would write instead (the same line object: msg,
+// trace fields, correlation id, measurements, metadata), to the same destination:
 // one pino logger writing to /dev/null, given to attachLogger as `logger` and called directly.
 // A second part measures attachLogger's own writers against raw pino on the same kind of destination.
 import { Telemetry } from '@rx-telemetry/core';
@@ -22,7 +23,7 @@ export async function run(): Promise<SuiteResult[]> {
   const handle = bus.event(EVENT);
 
   const results = measure([
-    { name: 'pino info(), same object', loop: (n) => { for (let i = 0; i < n; i++) devnull.info({ event: 'db.query.stop', measurements: { duration: i }, metadata: METADATA, correlationId: undefined, spanId: undefined }); } },
+    { name: 'pino info(), same object', loop: (n) => { for (let i = 0; i < n; i++) devnull.info({ msg: 'db.query.stop', trace_id: undefined, span_id: undefined, trace_flags: undefined, correlationId: undefined, measurements: { duration: i }, metadata: METADATA }); } },
     { name: 'attachLogger per event', loop: (n) => { for (let i = 0; i < n; i++) handle.emit({ duration: i }, METADATA); } },
   ], { batches: 31 });
   const same = report('logger', results, ['pino info(), same object'], [
@@ -46,7 +47,7 @@ async function destinations(): Promise<SuiteResult> {
     const logger = pino({ level: 'info' }, dest);
     cases.push({
       name,
-      emit: (i) => logger.info({ event: 'db.query.stop', measurements: { duration: i }, metadata: METADATA, correlationId: undefined, spanId: undefined }),
+      emit: (i) => logger.info({ msg: 'db.query.stop', trace_id: undefined, span_id: undefined, trace_flags: undefined, correlationId: undefined, measurements: { duration: i }, metadata: METADATA }),
       // After a burst a sync:false destination is still writing; it emits 'drain' once idle.
       drained: () => (sync ? Promise.resolve() : new Promise((resolve) => dest.once('drain', () => resolve()))),
     });
