@@ -11,7 +11,7 @@ import { compareRuns, printComparison } from './compare.js';
 import { resultsDir, setMode, type SuiteResult } from './harness.js';
 import { progress } from './progress.js';
 import { writeDocs } from './report/docs.js';
-import { environment, loadAverage, readResults, resultsFileName, RESULTS_SCHEMA, writeResults, type RunResults } from './results.js';
+import { environment, gitState, loadAverage, readResults, resultsFileName, RESULTS_SCHEMA, writeResults, type RunResults } from './results.js';
 
 interface SuiteModule {
   run(): Promise<SuiteResult | SuiteResult[]>;
@@ -45,6 +45,8 @@ function chosenSuites(args: BenchArgs, available: readonly string[]): string[] {
 async function runSuites(names: readonly string[], args: BenchArgs): Promise<{ results: RunResults; crashed: string[] }> {
   const started = new Date();
   const loadStart = loadAverage();
+  // Read before the run: a run takes minutes, and others may commit meanwhile.
+  const git = gitState(benchRoot);
   const t0 = performance.now();
   const suites: SuiteResult[] = [];
   const crashed: string[] = [];
@@ -67,6 +69,7 @@ async function runSuites(names: readonly string[], args: BenchArgs): Promise<{ r
     environment: environment(),
     loadAverage: { start: loadStart, end: loadAverage() },
     mode,
+    ...(git ? { git } : {}),
     argv: process.argv.slice(2),
     durationMs: Math.round(performance.now() - t0),
     suites,

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fmt, fmtRatio, median } from './format.js';
-import { pick, report, type BudgetCheck, type CaseResult, type SuiteResult } from './harness.js';
+import { pick, report, type BudgetCheck, type CaseResult, type Metric, type SuiteResult } from './harness.js';
 import { progress } from './progress.js';
 import { headlineCaseName, type ProcessKind } from './report/headline.js';
 import { HEADLINE_PATHS, type HeadlinePath } from './realistic/paths.js';
@@ -61,7 +61,12 @@ const kinds: ProcessKind[] = ['clean', 'realistic'];
  * batch's ns/op to ours[kind] and peer[kind]. Which code V8 ends up with differs from process to
  * process, so a full run starts several pairs and pools their batches.
  */
-async function runPair(path: HeadlinePath, batches: number, batchMs: number, ours: number[][], peer: number[][]): Promise<readonly string[]> {
+interface Loaded {
+  readonly loaded: readonly string[];
+  readonly failed: readonly string[];
+}
+
+async function runPair(path: HeadlinePath, batches: number, batchMs: number, ours: number[][], peer: number[][]): Promise<Loaded> {
   const workers = kinds.map((k) => new Worker(path, k, batchMs));
   try {
     const ready = await Promise.all(workers.map(async (w) => expect(await w.next(), 'ready')));
@@ -76,16 +81,16 @@ async function runPair(path: HeadlinePath, batches: number, batchMs: number, our
         peer[j].push(r.peer);
       }
     }
-    return ready[1].loaded;
+    return { loaded: ready[1].loaded, failed: ready[1].failed };
   } finally {
     await Promise.all(workers.map((w) => w.close()));
   }
 }
 
-async function measurePath(path: HeadlinePath, pairs: number, batches: number, batchMs: number): Promise<{ cases: CaseResult[]; loaded: readonly string[] }> {
+async function measurePath(path: HeadlinePath, pairs: number, batches: number, batchMs: number): Promise<{ cases: CaseResult[]; loaded: Loaded }> {
   const ours: number[][] = [[], []];
   const peer: number[][] = [[], []];
-  let loaded: readonly string[] = [];
+  let loaded: Loaded = { loaded: [], failed: [] };
   for (let p = 0; p < pairs; p++) loaded = await runPair(path, batches, batchMs, ours, peer);
   {
     const group = nextGroup++;
@@ -104,7 +109,7 @@ export async function run(): Promise<SuiteResult> {
   const batches = pick(12, 9);
   const batchMs = pick(40, 15);
   const cases: CaseResult[] = [];
-  let loaded: readonly string[] = [];
+  let loaded: Loaded = { loaded: [], failed: [] };
   for (const path of HEADLINE_PATHS) {
     const r = await measurePath(path, pairs, batches, batchMs);
     cases.push(...r.cases);
@@ -126,5 +131,10 @@ export async function run(): Promise<SuiteResult> {
     });
   }
   const peers = HEADLINE_PATHS.flatMap((p) => (['clean', 'realistic'] as const).map((k) => headlineCaseName(p.title, p.peer, k)));
-  return report('realistic', cases, peers, lines, { metrics: { 'packages loaded in the realistic process': { value: loaded.length, unit: 'packages', note: loaded.map((n) => n.replace('@rx-telemetry/', '')).join(', ') } } });
+  if (loaded.failed.length) console.error(`\nrealistic: packages that did not load in the realistic process: ${loaded.failed.join('; ')}`);
+  const metrics: Record<string, Metric> = {
+    'packages loaded in the realistic process': { value: loaded.loaded.length, unit: 'packages', note: loaded.loaded.map((n) => n.replace('@rx-telemetry/', '')).join(', ') },
+  };
+  if (loaded.failed.length) metrics['packages that failed to load there'] = { value: loaded.failed.length, unit: 'packages', note: loaded.failed.join('; ') };
+  return report('realistic', cases, peers, lines, { metrics });
 }

@@ -1,5 +1,6 @@
 // The results file of one `pnpm bench` run: bench/results/<date>-<host>.json. Everything the
 // budget check, the comparison and the docs need is in it (every case's per-batch samples too).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ export interface RunResults {
   /** 1, 5 and 15 minute load averages at the start and at the end of the run. */
   readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
   readonly mode: 'full' | 'quick' | 'soak';
+  /** The commit measured, and whether the working tree had changes beside it. */
+  readonly git?: { readonly commit: string; readonly dirty: boolean };
   readonly argv: readonly string[];
   readonly durationMs: number;
   readonly suites: readonly SuiteResult[];
@@ -45,6 +48,17 @@ export function environment(): Environment {
     cores: cpu.length,
     memoryBytes: totalmem(),
   };
+}
+
+/** The checkout's commit and whether it has uncommitted changes; undefined outside a git checkout. */
+export function gitState(cwd: string): { commit: string; dirty: boolean } | undefined {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return { commit, dirty: status.trim().length > 0 };
+  } catch {
+    return undefined;
+  }
 }
 
 export function loadAverage(): number[] {

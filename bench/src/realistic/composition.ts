@@ -86,16 +86,27 @@ export interface Realistic {
   readonly aggregator: Aggregator;
   readonly reporter: PrometheusReporter;
   readonly loaded: readonly string[];
+  /** Packages that failed to load (a package mid-change): reported with the results, not hidden. */
+  readonly failed: readonly string[];
   stop(): Promise<void>;
 }
 
 /** Loads every package, attaches the composition to `bus`, and runs background traffic through it. */
 export async function composeRealistic(bus: Telemetry): Promise<Realistic> {
   const loaded: string[] = [];
+  const failed: string[] = [];
   for (const name of PACKAGES) {
-    await import(name);
-    loaded.push(name);
+    try {
+      await import(name);
+      loaded.push(name);
+    } catch (e) {
+      failed.push(`${name}: ${(e as Error).message.split('\n')[0]}`);
+    }
   }
+  // The paths use core, hdr, prometheus and logger: without them there is nothing to measure.
+  const needed = ['@rx-telemetry/core', '@rx-telemetry/hdr', '@rx-telemetry/prometheus', '@rx-telemetry/logger'];
+  const missing = needed.filter((n) => !loaded.includes(n));
+  if (missing.length) throw new Error(`the realistic process cannot load ${missing.join(', ')}: ${failed.join('; ')}`);
   const aggregator = new Aggregator(bus, { metrics: ALL_METRICS, defaultBuckets });
   const reporter = new PrometheusReporter(bus, { aggregator });
   const logger = attachLogger(bus, {
@@ -117,6 +128,7 @@ export async function composeRealistic(bus: Telemetry): Promise<Realistic> {
     aggregator,
     reporter,
     loaded,
+    failed,
     async stop() {
       for (let k = 0; k < UNRELATED_HANDLERS.length; k++) bus.detach(`unrelated-${k}`);
       await bus.shutdown();

@@ -9,7 +9,7 @@ import { headlinePath, type Loop } from './paths.js';
 
 export type ToWorker = { readonly type: 'batch'; readonly peerFirst: boolean } | { readonly type: 'exit' };
 export type FromWorker =
-  | { readonly type: 'ready'; readonly loaded: readonly string[] }
+  | { readonly type: 'ready'; readonly loaded: readonly string[]; readonly failed: readonly string[] }
   | { readonly type: 'batch'; readonly ours: number; readonly peer: number }
   | { readonly type: 'error'; readonly message: string };
 
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const nPeer = await calibrate(cases.peer);
   const timeOurs = timer(cases.ours, oursSync);
   const timePeer = timer(cases.peer, peerSync);
-  send({ type: 'ready', loaded: realistic?.loaded ?? [] });
+  send({ type: 'ready', loaded: realistic?.loaded ?? [], failed: realistic?.failed ?? [] });
   const fail = (e: unknown): void => send({ type: 'error', message: (e as Error).stack ?? String(e) });
   process.on('message', (msg: ToWorker) => {
     if (msg.type === 'exit') {

@@ -91,7 +91,8 @@ export function writeDocs(results: RunResults, outcomes: readonly Outcome[], sou
   md.push(
     `${results.date.slice(0, 16).replace('T', ' ')} UTC, ${results.mode} run of ${results.suites.length} suite result(s) in ${(results.durationMs / 1000).toFixed(0)} s; ` +
       `Node ${env.node} (V8 ${env.v8}) on ${env.cpu}, ${env.cores} cores, ${(env.memoryBytes / 2 ** 30).toFixed(0)} GiB; ` +
-      `load average ${results.loadAverage.start.join(' / ')} at the start, ${results.loadAverage.end.join(' / ')} at the end. ` +
+      `load average ${results.loadAverage.start.join(' / ')} at the start, ${results.loadAverage.end.join(' / ')} at the end` +
+      `${results.git ? `; commit ${results.git.commit}${results.git.dirty ? ' with uncommitted changes' : ''}` : ''}. ` +
       `Raw results, every batch of every case: [${relative(repoRoot, source)}](${relative(dirname(paths.markdown), source)}).`,
     '',
   );
