@@ -79,7 +79,7 @@ describe('examples/hdc-service', function () {
     } while (!/SimilarityDropped/.test(healthAfter.checks.alerts.detail) && Date.now() < deadline);
     errors = [(await get(`/similar?item=${ITEMS}`)).status, (await get('/similar?item=1&noise=2')).status, (await get('/nothing')).status];
     child.kill('SIGTERM');
-    code = await Promise.race([exit, new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000))]);
+    code = await Promise.race([exit, new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000).unref())]);
   });
 
   after(async () => {

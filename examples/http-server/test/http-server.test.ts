@@ -79,7 +79,7 @@ describe('examples/http-server', function () {
     answers.badHeader = await get('/hello', { traceparent: 'not-a-traceparent', 'x-request-id': 'req-bad' });
     metricsText = await (await fetch(metricsUrl)).text();
     child.kill('SIGTERM');
-    const result = await Promise.race([exit, new Promise<undefined>((r) => setTimeout(() => r(undefined), 10_000))]);
+    const result = await Promise.race([exit, new Promise<undefined>((r) => setTimeout(() => r(undefined), 10_000).unref())]);
     if (result === undefined) {
       child.kill('SIGKILL');
       throw new Error(`the example did not exit within 10 s of SIGTERM:\n${stdout}\n${stderr}`);
