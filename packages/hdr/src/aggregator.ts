@@ -8,6 +8,7 @@ import { layoutFor, type Layout } from './layout.js';
 import { MetricState } from './metric-state.js';
 import { checkOptions, positiveInt, type AggregatorOptions, type Checked } from './options.js';
 import { definitionOf } from './restore.js';
+import { idleSweeper } from './idle-sweep.js';
 import type { MetricsSnapshot } from './snapshot.js';
 import { snapshotStream } from './snapshot-stream.js';
 import { takeSnapshot } from './take-snapshot.js';
@@ -72,7 +73,8 @@ export class Aggregator {
       return;
     }
     this.#attachment = attachMetrics(telemetry, `rx-telemetry/hdr#${++seq}`, o.metrics, (reader) => stateOf(reader).handle);
-    this.#ticker.start();
+    const idle = o.idleSeriesMs;
+    this.#ticker.start(idle === undefined ? undefined : idleSweeper(telemetry, this.#states, idle, this.#ticker.sliceMs));
     this.#stop = telemetry.manage('hdr-aggregator', () => this.#close());
   }
 
@@ -157,9 +159,9 @@ export class Aggregator {
     const slot = agg.#ticker.slot;
     agg.#states.forEach((st, i) => {
       const m = merged.metrics.get(defs[i].name) as MetricAcc;
-      st.restoreCounts(m.dropped, m.overflow, m.folded);
+      st.restoreCounts(m.dropped, m.overflow, m.folded, m.removed);
       for (const sa of m.series.values()) {
-        const s = st.restore(sa.tags);
+        const s = st.restore(sa.tags, sa.created);
         if (st.values !== undefined) st.values.values[2 * s.id] = sa.value;
         else st.hist?.load(s.id, sa.total.chunks(merged.layout), sa.total, sa.window.chunks(merged.layout), sa.window, sa.buckets, slot, epoch);
       }

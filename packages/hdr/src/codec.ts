@@ -19,6 +19,8 @@ export interface EncodedHistogram {
 
 export interface EncodedSeries {
   readonly tags: Readonly<Record<string, string>>;
+  /** When the series was created (ms since the Unix epoch); absent in encodings from before it was kept. */
+  readonly created?: number;
   readonly value?: number;
   readonly total?: EncodedHistogram;
   readonly window?: EncodedHistogram;
@@ -41,6 +43,8 @@ export interface EncodedMetric {
   readonly overflowSeries: number;
   /** Absent in encodings from before it was counted. */
   readonly foldedEvents?: number;
+  /** Series removed as idle; absent in encodings from before it was counted. */
+  readonly removedSeries?: number;
   readonly series: readonly EncodedSeries[];
 }
 
@@ -112,6 +116,8 @@ export class HistogramAcc {
 
 export interface SeriesAcc {
   readonly tags: Readonly<Record<string, string>>;
+  /** The earliest `created` of the merged series (undefined: none said). */
+  created: number | undefined;
   value: number;
   at: number;
   readonly total: HistogramAcc;
@@ -124,6 +130,7 @@ export interface MetricAcc {
   dropped: number;
   overflow: number;
   folded: number;
+  removed: number;
   readonly series: Map<string, SeriesAcc>;
 }
 
@@ -167,15 +174,17 @@ export function mergeRaw(texts: readonly string[]): Merged {
   for (const p of parsed) {
     for (const m of p.metrics) {
       let acc = metrics.get(m.name);
-      if (acc === undefined) metrics.set(m.name, (acc = { first: m, dropped: 0, overflow: 0, folded: 0, series: new Map() }));
+      if (acc === undefined) metrics.set(m.name, (acc = { first: m, dropped: 0, overflow: 0, folded: 0, removed: 0, series: new Map() }));
       else if (acc.first.type !== m.type || acc.first.factor !== m.factor || JSON.stringify(acc.first.bounds) !== JSON.stringify(m.bounds)) throw new TypeError(`merge: metric ${JSON.stringify(m.name)} differs between encodings (type, unit or buckets)`);
       acc.dropped += m.droppedEvents;
       acc.overflow += m.overflowSeries;
       acc.folded += m.foldedEvents ?? 0;
+      acc.removed += m.removedSeries ?? 0;
       for (const s of m.series) {
         const k = seriesKey(s.tags);
         let sa = acc.series.get(k);
-        if (sa === undefined) acc.series.set(k, (sa = { tags: s.tags, value: 0, at: -Infinity, total: new HistogramAcc(), window: new HistogramAcc(), buckets: undefined }));
+        if (sa === undefined) acc.series.set(k, (sa = { tags: s.tags, created: undefined, value: 0, at: -Infinity, total: new HistogramAcc(), window: new HistogramAcc(), buckets: undefined }));
+        if (typeof s.created === 'number') sa.created = Math.min(sa.created ?? Infinity, s.created);
         if (m.type === 'lastValue') {
           if (p.timestamp >= sa.at) {
             sa.value = s.value ?? 0;

@@ -14,12 +14,22 @@ export interface CollectedMetric {
   readonly overflowSeries: number;
   /** Events whose tag values held lone UTF-16 surrogates, recorded under the value with each replaced by U+FFFD. */
   readonly foldedEvents: number;
+  /** Series removed because nobody updated them for `idleSeriesMs` (since the start; 0 without the option). */
+  readonly removedSeries: number;
+  /** Series held now (the overflow series included). */
+  readonly liveSeries: number;
 }
 
 /** One series (tag set) of a metric: the same object on every read for as long as it exists. */
 export interface CollectedSeries {
   /** Tag values by tag name; the overflow series is `{ overflow: 'true' }`. */
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * When this series was created, in ms since the Unix epoch: its counts start there. A series
+   * removed as idle (`idleSeriesMs`) that is recorded again is a new series (a new object, counts
+   * from 0) with a later `created` — OpenMetrics' `_created`.
+   */
+  readonly created: number;
 }
 
 /** A histogram's counts over one span of time (since the start, or the sliding window). */

@@ -19,12 +19,12 @@ export function encodeStates(c: EncodeContext): string {
     const hist = st.hist;
     const values = st.values;
     const series: EncodedSeries[] = st.all.map((s) => {
-      if (hist === undefined) return { tags: s.tags, value: values?.value(s.id) ?? 0 };
+      if (hist === undefined) return { tags: s.tags, created: s.created, value: values?.value(s.id) ?? 0 };
       hist.statsInto(s.id, undefined, stats);
       const total = encodeHistogram(c.layout, hist.counts(s.id, undefined), stats.count, stats.sum, stats.min, stats.max);
       hist.statsInto(s.id, c.epoch, stats);
       const window = encodeHistogram(c.layout, hist.counts(s.id, c.epoch), stats.count, stats.sum, stats.min, stats.max);
-      return hist.bucketCount === 0 ? { tags: s.tags, total, window } : { tags: s.tags, total, window, buckets: [...hist.bucketCounts(s.id)] };
+      return hist.bucketCount === 0 ? { tags: s.tags, created: s.created, total, window } : { tags: s.tags, created: s.created, total, window, buckets: [...hist.bucketCounts(s.id)] };
     });
     const d = st.definition;
     return {
@@ -39,6 +39,7 @@ export function encodeStates(c: EncodeContext): string {
       droppedEvents: st.dropped,
       overflowSeries: st.overflowed,
       foldedEvents: st.folded,
+      removedSeries: st.removed,
       series,
     };
   });

@@ -5,4 +5,5 @@ export type { AggregatorOptions } from './options.js';
 export { Aggregator } from './aggregator.js';
 export { MAX_BUCKET_BOUNDS } from './buckets.js';
 export { SERIES_OVERFLOW_EVENT } from './metric-state.js';
+export { IDLE_SERIES_REMOVED_EVENT } from './idle-sweep.js';
 export { SUBSCRIBER_FAILURE_EVENT } from './snapshot-stream.js';

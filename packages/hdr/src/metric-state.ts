@@ -4,15 +4,12 @@ import type { CollectedMetric } from './collect.js';
 import { HistogramStore } from './histogram-store.js';
 import { MAX_INTERNAL, type Layout } from './layout.js';
 import { Series, ValueStore } from './series.js';
+import { TagIndex, type TagSource } from './tag-index.js';
 import type { Ticker } from './ticker.js';
 import { internalFactor } from './units.js';
 
 /** Emitted once per metric when it first folds a tag set into its overflow series. */
 export const SERIES_OVERFLOW_EVENT = Object.freeze(['telemetry', 'hdr', 'series_overflow']);
-
-// The last level of the tag maps holds series ids: the record path reads no series object.
-type Level = Map<string, Level | number>;
-type Source = Readonly<Record<string, unknown>>;
 
 const OVERFLOW_TAGS = Object.freeze({ overflow: 'true' });
 const COUNTER = 0;
@@ -37,21 +34,25 @@ export class MetricState implements CollectedMetric {
   readonly buckets: readonly number[] | undefined;
   readonly #index: BucketIndex | undefined;
   readonly #reader: MetricReader;
-  readonly #find: (source: Source) => number | undefined;
-  readonly #root: Level = new Map();
-  #single: number | undefined = undefined;
+  readonly #find: (source: TagSource) => number | undefined;
+  readonly #tagIndex: TagIndex;
+  #single: Series | undefined = undefined;
   #overflow: Series | undefined = undefined;
   /** Histogram kinds: the counts of every series. */
   readonly hist: HistogramStore | undefined;
   /** counter, sum, lastValue: the value of every series. */
   readonly values: ValueStore | undefined;
   #nextId = 0;
+  // Restore path: the creation time of the series being restored.
+  #created: number | undefined = undefined;
+  readonly #freeIds: number[] = [];
   seriesCount = 0;
   dropped = 0;
   overflowed = 0;
   folded = 0;
+  removed = 0;
   /** Every series, in the order they were created. */
-  readonly all: Series[] = [];
+  all: Series[] = [];
   /** Series by id. */
   readonly #byId: (Series | undefined)[] = [];
 
@@ -75,6 +76,7 @@ export class MetricState implements CollectedMetric {
     this.#index = buckets === undefined ? undefined : new BucketIndex(buckets, layout, this.factor);
     this.hist = this.kind === HIST ? new HistogramStore(layout, ticker.slots, buckets === undefined ? 0 : buckets.length + 1) : undefined;
     this.values = this.kind === HIST ? undefined : new ValueStore();
+    this.#tagIndex = new TagIndex(def.tags);
     this.#find = this.#finder();
     this.handle = this.#handler();
   }
@@ -89,6 +91,14 @@ export class MetricState implements CollectedMetric {
 
   get foldedEvents(): number {
     return this.folded;
+  }
+
+  get removedSeries(): number {
+    return this.removed;
+  }
+
+  get liveSeries(): number {
+    return this.all.length;
   }
 
   get isHistogram(): boolean {
@@ -163,55 +173,18 @@ export class MetricState implements CollectedMetric {
     };
   }
 
-  // Lookup specialised by tag count: the tag keys become closure constants, so each read of the
-  // tag source is a plain keyed load with a fixed key and no loop.
-  #finder(): (source: Source) => number | undefined {
-    const root = this.#root;
-    const create = (src: Source): number | undefined => this.#create(src)?.id;
-    const tags = this.tags;
-    if (tags.length === 0) return (src) => this.#single ?? create(src);
-    if (tags.length === 1) {
-      const t0 = tags[0];
-      return (src) => {
-        const a = src[t0];
-        return (root.get(typeof a === 'string' ? a : (tagString(a) as string)) as number | undefined) ?? create(src);
-      };
-    }
-    if (tags.length === 2) {
-      const t0 = tags[0];
-      const t1 = tags[1];
-      return (src) => {
-        const a = src[t0];
-        const level = root.get(typeof a === 'string' ? a : (tagString(a) as string)) as Level | undefined;
-        if (level === undefined) return create(src);
-        const b = src[t1];
-        return (level.get(typeof b === 'string' ? b : (tagString(b) as string)) as number | undefined) ?? create(src);
-      };
-    }
-    const last = tags.length - 1;
-    return (src) => {
-      let level: Level = root;
-      for (let i = 0; i < last; i++) {
-        const raw = src[tags[i]];
-        const next = level.get(typeof raw === 'string' ? raw : (tagString(raw) as string));
-        if (next === undefined) return create(src);
-        level = next as Level;
-      }
-      const raw = src[tags[last]];
-      return (level.get(typeof raw === 'string' ? raw : (tagString(raw) as string)) as number | undefined) ?? create(src);
-    };
+  // The record path's lookup (TagIndex), or the single series of a metric without tags.
+  #finder(): (source: TagSource) => number | undefined {
+    const miss = (src: TagSource): number | undefined => this.#create(src)?.id;
+    if (this.tags.length === 0) return (src) => this.#single?.id ?? miss(src);
+    return this.#tagIndex.finder(miss);
   }
 
   // The slow path: the first event of a tag set, a tag value with a lone surrogate, or an
   // overflowing metric.
-  #create(source: Source, count = true): Series | undefined {
+  #create(source: TagSource, count = true): Series | undefined {
     const n = this.tags.length;
-    if (n === 0) {
-      if (this.#single !== undefined) return this.#byId[this.#single];
-      const s = this.#newSeries({});
-      this.#single = s.id;
-      return s;
-    }
+    if (n === 0) return (this.#single ??= this.#newSeries({}, []));
     const values = new Array<string>(n);
     let folded = false;
     for (let i = 0; i < n; i++) {
@@ -225,59 +198,87 @@ export class MetricState implements CollectedMetric {
       } else values[i] = v;
     }
     if (folded && count) this.folded++;
-    let level: Level = this.#root;
-    for (let i = 0; i < n - 1; i++) {
-      let next = level.get(values[i]) as Level | undefined;
-      if (next === undefined) {
-        if (this.seriesCount >= this.maxSeries) return this.#overflowSeries();
-        level.set(values[i], (next = new Map()));
-      }
-      level = next;
-    }
-    const found = level.get(values[n - 1]) as number | undefined;
+    const found = this.#tagIndex.get(values);
     if (found !== undefined) return this.#byId[found];
     if (this.seriesCount >= this.maxSeries) return this.#overflowSeries();
     const tags: Record<string, string> = {};
     for (let i = 0; i < n; i++) tags[this.tags[i]] = values[i];
-    const s = this.#newSeries(Object.freeze(tags));
-    level.set(values[n - 1], s.id);
+    const s = this.#newSeries(Object.freeze(tags), values);
+    this.#tagIndex.set(values, s.id);
     return s;
   }
 
   #overflowSeries(): Series {
     this.overflowed++;
     if (this.#overflow === undefined) {
-      this.#overflow = this.#newSeries(OVERFLOW_TAGS, false);
+      this.#overflow = this.#newSeries(OVERFLOW_TAGS, undefined);
       this.telemetry?.emit(SERIES_OVERFLOW_EVENT, { series: this.seriesCount }, { metric: this.definition.name, maxSeriesPerMetric: this.maxSeries });
     }
     return this.#overflow;
   }
 
-  #newSeries(tags: Readonly<Record<string, string>>, counted = true): Series {
-    const id = this.#nextId++;
+  // values: the tag values in tag order (undefined: the overflow series, which is not counted).
+  #newSeries(tags: Readonly<Record<string, string>>, values: readonly string[] | undefined): Series {
+    const id = this.#freeIds.pop() ?? this.#nextId++;
+    const epoch = this.ticker.epoch;
     if (this.hist !== undefined) this.hist.init(id);
-    else (this.values as ValueStore).init(id);
-    const s = new Series(tags, id);
-    if (counted) this.seriesCount++;
+    else (this.values as ValueStore).init(id, epoch);
+    const s = new Series(tags, id, values, this.#created ?? Date.now(), epoch);
+    if (values !== undefined) this.seriesCount++;
     this.all.push(s);
     this.#byId[id] = s;
     return s;
   }
 
-  /** Restore path: the series for `tags` (from an encoding), created when new. */
-  restore(tags: Readonly<Record<string, string>>): Series {
+  /**
+   * Removes every series (the overflow series aside) not updated since epoch `before` (exclusive):
+   * out of the tag maps and of `collect()`; its id and counts blocks are reused. Returns how many.
+   */
+  sweep(before: number): number {
+    let removed = 0;
+    const kept: Series[] = [];
+    for (const s of this.all) {
+      if (s.values === undefined || this.#lastEpoch(s) >= before) {
+        kept.push(s);
+        continue;
+      }
+      if (s === this.#single) this.#single = undefined;
+      else this.#tagIndex.delete(s.values);
+      if (this.hist !== undefined) this.hist.free(s.id);
+      this.#byId[s.id] = undefined;
+      this.#freeIds.push(s.id);
+      this.seriesCount--;
+      removed++;
+    }
+    if (removed !== 0) {
+      this.all = kept;
+      this.removed += removed;
+    }
+    return removed;
+  }
+
+  #lastEpoch(s: Series): number {
+    const recorded = this.hist !== undefined ? this.hist.lastEpoch(s.id) : (this.values as ValueStore).lastEpoch(s.id);
+    return Math.max(recorded, s.born);
+  }
+
+  /** Restore path: the series for `tags` (from an encoding), created when new (at `created`, when known). */
+  restore(tags: Readonly<Record<string, string>>, created: number | undefined): Series {
+    this.#created = created;
     if (tags.overflow === 'true' && !this.tags.every((t) => t in tags)) {
-      return (this.#overflow ??= this.#newSeries(OVERFLOW_TAGS, false));
+      return (this.#overflow ??= this.#newSeries(OVERFLOW_TAGS, undefined));
     }
     const s = this.#create(tags, false);
+    this.#created = undefined;
     if (s === undefined) throw new TypeError(`restore: series ${JSON.stringify(tags)} of ${JSON.stringify(this.definition.name)} lacks a tag`);
     return s;
   }
 
-  /** Restore path: dropped, overflow and folded counts. */
-  restoreCounts(dropped: number, overflowed: number, folded: number): void {
+  /** Restore path: dropped, overflow, folded and removed counts. */
+  restoreCounts(dropped: number, overflowed: number, folded: number, removed: number): void {
     this.dropped = dropped;
     this.overflowed = overflowed;
     this.folded = folded;
+    this.removed = removed;
   }
 }

@@ -10,6 +10,13 @@ export interface AggregatorOptions {
   /** Tag sets per metric before further ones fold into `{ overflow: 'true' }`; default 10,000. */
   readonly maxSeriesPerMetric?: number;
   /**
+   * Removes a series nobody updated for this long (ms), from the store and from `collect()`;
+   * recorded again later, it starts fresh (counts from 0, a later `created`). Measured in window
+   * slices: the sweep at each slice boundary removes series whose last update's slice ended at
+   * least `idleSeriesMs`, rounded up to whole slices, ago. Default: series are never removed.
+   */
+  readonly idleSeriesMs?: number;
+  /**
    * Bucket bounds (in the metric's unit) of a distribution without `reporterOptions.buckets`;
    * without it such a distribution keeps no bucket counts. `defaultBuckets` of
    * `@rx-telemetry/prometheus` gives Prometheus' defaults.
@@ -25,6 +32,7 @@ export interface Checked {
   readonly slices: number;
   readonly significantDigits: number;
   readonly maxSeries: number;
+  readonly idleSeriesMs: number | undefined;
   readonly defaultBuckets: DefaultBuckets | undefined;
   readonly now: () => number;
 }
@@ -48,6 +56,7 @@ export function checkOptions(options: AggregatorOptions): Checked {
   if (durationMs / slices < 1) throw new TypeError('Aggregator: a window slice must last at least 1 ms');
   const significantDigits = positiveInt(options.significantDigits ?? 2, 'significantDigits', 5);
   const maxSeries = positiveInt(options.maxSeriesPerMetric ?? 10_000, 'maxSeriesPerMetric');
+  const idleSeriesMs = options.idleSeriesMs === undefined ? undefined : positiveInt(options.idleSeriesMs, 'idleSeriesMs');
   const now = options.now ?? (() => performance.now());
   if (typeof now !== 'function') throw new TypeError('Aggregator: options.now must be a function');
   const defaultBuckets = options.defaultBuckets;
@@ -61,5 +70,5 @@ export function checkOptions(options: AggregatorOptions): Checked {
     if (def.tags.includes('overflow')) throw new TypeError(`Aggregator: metric ${JSON.stringify(def.name)} has a tag named "overflow", which is reserved for the overflow series`);
     names.add(def.name);
   }
-  return { metrics, durationMs, slices, significantDigits, maxSeries, defaultBuckets, now };
+  return { metrics, durationMs, slices, significantDigits, maxSeries, idleSeriesMs, defaultBuckets, now };
 }

@@ -10,6 +10,12 @@ export class Series implements CollectedSeries {
     readonly tags: Readonly<Record<string, string>>,
     /** Index into the metric's store; reused after the series is removed. */
     readonly id: number,
+    /** Tag values in tag order; undefined for the overflow series (never removed). */
+    readonly values: readonly string[] | undefined,
+    /** When the series was created (ms since the Unix epoch). */
+    readonly created: number,
+    /** The window epoch it was created in: counts as its first update. */
+    readonly born: number,
   ) {}
 }
 
@@ -18,14 +24,14 @@ export class ValueStore {
   /** Per series: value, epoch of the last record (one cache line for both). */
   values = new Float64Array(16);
 
-  init(id: number): void {
+  init(id: number, epoch: number): void {
     if (2 * id + 1 >= this.values.length) {
       const grown = new Float64Array(Math.max(this.values.length * 2, 2 * id + 2));
       grown.set(this.values);
       this.values = grown;
     }
     this.values[2 * id] = 0;
-    this.values[2 * id + 1] = -1;
+    this.values[2 * id + 1] = epoch;
   }
 
   value(id: number): number {

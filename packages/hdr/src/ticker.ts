@@ -31,12 +31,16 @@ export class Ticker {
     return this.#frozen ?? Math.floor(this.now() / this.sliceMs);
   }
 
-  /** Moves the record cursor at every slice boundary from now on (an unref'd timer). */
-  start(): void {
+  /**
+   * Moves the record cursor at every slice boundary from now on (an unref'd timer), then calls
+   * `onSlice` (the idle sweep) with the new epoch.
+   */
+  start(onSlice?: (epoch: number) => void): void {
     const next = (this.epoch + 1) * this.sliceMs - this.now();
     this.#timer = setTimeout(() => {
       this.#advance();
-      this.start();
+      this.start(onSlice);
+      onSlice?.(this.epoch);
     }, Math.max(1, Math.ceil(next)));
     this.#timer.unref();
   }
