@@ -6,7 +6,9 @@ import hdr from 'hdr-histogram-js';
 import client from 'prom-client';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { atMost, consume, fmt, measure, ratio, report, type BudgetCheck, type CaseResult, type SuiteResult } from './harness.js';
+import { cardinality, counterName, distName, promName } from './hdr-cardinality.js';
+import type { ChurnResult } from './hdr-memory.js';
+import { atMost, consume, find as findCase, fmt, measure, pairedRatio, pick, ratio, report, type BudgetCheck, type CaseResult, type Curve, type Metric, type SuiteResult } from './harness.js';
 
 class PullReader extends MetricReader {
   protected async onShutdown(): Promise<void> {}
@@ -180,6 +182,54 @@ function memory(): Promise<MemoryResult> {
   });
 }
 
+// A steady churn of label values with idleSeriesMs, in a fresh process: RSS along the run.
+function churn(distinct: number, perSecond: number): Promise<ChurnResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL('./hdr-memory.js', import.meta.url)), ['churn', String(distinct), String(perSecond)], { execArgv: ['--expose-gc', '--disable-warning=ExperimentalWarning'] });
+    let got: ChurnResult | undefined;
+    child.once('message', (m) => (got = m as ChurnResult));
+    child.once('error', reject);
+    child.once('exit', (code) => (got !== undefined ? resolve(got) : reject(new Error(`hdr-memory churn exited with ${code}`))));
+  });
+}
+
+interface ChurnPart {
+  readonly metrics: Record<string, Metric>;
+  readonly curves: Curve[];
+  readonly budgets: BudgetCheck[];
+}
+
+async function churnPart(): Promise<ChurnPart> {
+  const distinct = pick(1_000_000, 200_000);
+  const r = await churn(distinct, 1_000);
+  const pts = r.points;
+  // Warm-up: until the first removals have run for a while (a quarter of the run).
+  const warm = pts.find((p) => p.distinct >= distinct / 4) as (typeof pts)[number];
+  const last = pts[pts.length - 1];
+  const growth = (last.rssBytes - warm.rssBytes) / 1e6;
+  const metrics: Record<string, Metric> = {
+    'churn: RSS after warm-up (a quarter of the run)': { value: warm.rssBytes / 1e6, unit: 'MB', note: `${warm.live} live series, ${warm.distinct.toLocaleString('en-US')} distinct values so far` },
+    'churn: RSS growth from warm-up to the end': { value: growth, unit: 'MB', note: `${last.distinct.toLocaleString('en-US')} distinct values, ${last.removed.toLocaleString('en-US')} series removed, ${last.live} live` },
+    'churn: heap + buffers at the end': { value: last.heapBytes / 1e6, unit: 'MB' },
+  };
+  const curves: Curve[] = [
+    {
+      id: 'hdr-churn-rss',
+      title: `memory under label churn (${r.perSecond.toLocaleString('en-US')} new values a second, idleSeriesMs ${r.idleSeriesMs / 1000} s, counter + distribution)`,
+      x: 'distinct label values so far',
+      y: 'bytes',
+      unit: 'B',
+      series: [
+        { name: 'RSS', points: pts.map((p) => [p.distinct, p.rssBytes] as const) },
+        { name: 'heap + buffers', points: pts.map((p) => [p.distinct, p.heapBytes] as const) },
+      ],
+    },
+  ];
+  console.log(`churn: ${pts.map((p) => `${Math.round(p.distinct / 1000)}k:${Math.round(p.rssBytes / 1e6)}MB`).join(' ')}`);
+  const budgets: BudgetCheck[] = [atMost('RSS growth under label churn after warm-up (flat: within 5% of the warm RSS)', growth, (warm.rssBytes / 1e6) * 0.05, 'MB')];
+  return { metrics, curves, budgets };
+}
+
 export async function run(): Promise<SuiteResult[]> {
   const mem = await memory();
   const record = recordCases();
@@ -209,5 +259,21 @@ export async function run(): Promise<SuiteResult[]> {
     ratio('render time per series, 10,000 vs 1,000 series (linear growth)', big[0].nsPerOp / 10_000, ours1k / 1000, 1.5),
   ];
   const r2 = report('hdr-render', all, ['prom-client register.metrics(), 1000 series'], renderBudgets);
-  return [r1, r2];
+
+  const card = await cardinality();
+  const at10k = findCase(card.cases, distName(10_000));
+  const bytes = card.metrics['bytes per series, rx, 1–50 ms, 1,000 series'].value;
+  const cardBudgets: BudgetCheck[] = [
+    atMost('distribution, 10,000 live series hit at random', at10k.nsPerOp, 250),
+    ratio('distribution, 10,000 live series, vs prom-client observe (faster by, paired)', pairedRatio(findCase(card.cases, promName(10_000)), at10k), 1, 4, true),
+    atMost('counter, 10,000 live series hit at random (113 ns before issue 11)', findCase(card.cases, counterName(10_000)).nsPerOp, 113),
+    atMost('bytes per distribution series at defaults, values over 1–50 ms', bytes, 10_240, 'B'),
+  ];
+  const churned = await churnPart();
+  const peers = card.cases.filter((c) => c.name.startsWith('prom-client')).map((c) => c.name);
+  const r3 = report('hdr-cardinality', card.cases, peers, [...cardBudgets, ...churned.budgets], {
+    metrics: { ...card.metrics, ...churned.metrics },
+    curves: [...card.curves, ...churned.curves],
+  });
+  return [r1, r2, r3];
 }
