@@ -114,6 +114,6 @@ async function stop(reason: string): Promise<void> {
   }
   process.exitCode = report.failed.length + report.abandoned.length === 0 ? 0 : 1;
 }
-process.once('SIGINT', () => void stop('Ctrl-C'));
-process.once('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('Ctrl-C'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
 if (Number.isFinite(args.durationS)) setTimeout(() => void stop(`--duration ${args.durationS}`), args.durationS * 1000);

@@ -41,7 +41,7 @@ export const metrics = [
   lastValue('vm.event_loop.max', { unit: seconds, description: 'Event-loop delay max over the poll period', reporterOptions: { livePage: { chart: 'Event-loop delay', label: 'max' } } }),
   lastValue('vm.memory.heapUsed', { unit: 'byte', description: 'V8 heap used', reporterOptions: { livePage: { chart: 'Process memory', label: 'heap used' } } }),
   lastValue('vm.memory.rss', { unit: 'byte', description: 'Resident set size', reporterOptions: { livePage: { chart: 'Process memory', label: 'rss' } } }),
-  lastValue('vm.cpu.utilization', { description: 'Process CPU use, 0..1 of the available cores', reporterOptions: { livePage: { hidden: true } } }),
+  lastValue('vm.cpu.utilization', { description: 'Process CPU use, 0..1 of the available cores' }),
 ];
 
 /**

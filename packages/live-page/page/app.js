@@ -195,7 +195,7 @@
           el('td', {}, el('span', { class: `status ${a.status}`, text: a.status })),
           el('td', { class: `sev-${a.severity}`, title: a.summary, text: a.name }),
           el('td', { class: 'labels', text: tagText(a.labels) }),
-          el('td', { text: `${num(a.value)} (> ${num(a.threshold)})` }),
+          el('td', { text: `${num(a.value)} (threshold ${num(a.threshold)})` }),
           el('td', { text: a.status === 'firing' ? ago(a.startsAt) : `${clock(a.startsAt)}–${clock(a.endsAt)}` }),
         ),
       ),
