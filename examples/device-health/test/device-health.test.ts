@@ -37,7 +37,7 @@ describe('examples/device-health', function () {
   });
 
   it('reports periodically, the last report after the workload', () => {
-    expect(reports.length).to.be.at.least(5);
+    expect(reports.length).to.be.at.least(3);
     expect(reports.map((r) => r.t)).to.deep.equal([...reports.map((r) => r.t)].sort((a, b) => a - b));
   });
 

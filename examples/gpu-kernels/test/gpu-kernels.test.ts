@@ -21,7 +21,7 @@ describe('examples/gpu-kernels', function () {
   before(async () => {
     dir = await tempDir('gpu-kernels');
     run = await new Promise((resolve) => {
-      execFile(process.execPath, [main, '--jobs', String(JOBS), '--out', dir.path], { timeout: 30_000 }, (error, stdout, stderr) =>
+      execFile(process.execPath, [main, '--jobs', String(JOBS), '--rate', '10', '--out', dir.path], { timeout: 30_000 }, (error, stdout, stderr) =>
         resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }));
     });
   });
