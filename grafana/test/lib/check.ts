@@ -19,6 +19,8 @@ export interface CheckOptions {
   readonly eachSelector: boolean;
   /** How long the expression may take to return data (rates need two scrapes). */
   readonly timeoutMs: number;
+  /** Require data from the whole expression (default); an alert's condition is false in a healthy service. */
+  readonly wholeExpression?: boolean;
 }
 
 /** What is wrong with `expr` against the live Prometheus: an empty list when nothing is. */
@@ -34,6 +36,7 @@ export async function problemsOf(prometheus: LivePrometheus, expr: string, known
     if (!known.families.has(name) && !known.records.has(name) && !BUILT_IN.test(name)) problems.push(`${name}: not in the service's /metrics nor recorded by rules.yml`);
     else if (options.eachSelector && (await prometheus.waitForData(name, options.timeoutMs)).length === 0) problems.push(`${name}: no series`);
   }
+  if (options.wholeExpression === false) return problems;
   const result = await prometheus.waitForData(expr, options.timeoutMs);
   if (result.length === 0) problems.push(`no data: ${expr}`);
   else if (result.every((s) => !Number.isFinite(Number(s.value[1])))) problems.push(`only NaN/Inf: ${expr} -> ${JSON.stringify(result)}`);
