@@ -30,6 +30,23 @@ describe('livePage: charts from the metric definitions', () => {
     await bus.shutdown();
   });
 
+  it('keeps a definition with livePage.also on its own chart and adds it as a line of the shared one; hidden leaves it off', async () => {
+    const bus = new Telemetry();
+    const aggregator = new Aggregator(bus, {
+      metrics: [
+        distribution('k.run.stop.duration', { unit: 'millisecond', description: 'CPU side', reporterOptions: { livePage: { also: { chart: 'GPU vs CPU', stat: 'mean', combined: true, label: 'cpu' } } } }),
+        distribution('k.run.stop.gpu', { unit: 'millisecond', reporterOptions: { livePage: { chart: 'GPU vs CPU', label: 'gpu' } } }),
+        counter('k.run.stop.count', { reporterOptions: { livePage: { hidden: true } } }),
+      ],
+    });
+    const page = livePage(bus, { aggregator, intervalMs: 3_600_000 });
+    expect(page.state().charts.map((c) => [c.title, c.kind, c.lines.map((l) => `${l.label}:${l.field}:${l.combined}`).join(' ')])).to.deep.equal([
+      ['CPU side', 'percentiles', 'CPU side:p99:false'],
+      ['GPU vs CPU', 'lines', 'cpu:mean:true gpu:mean:false'],
+    ]);
+    await bus.shutdown();
+  });
+
   it('turns counters into rates per second, last values into values, distributions into rate, mean and window percentiles', async () => {
     await f.second(10, 20); // the first point has no previous one: rates are unknown
     await f.second(20, 20);
