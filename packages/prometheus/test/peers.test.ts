@@ -118,8 +118,8 @@ describe('against a real Prometheus and Pushgateway', function () {
     }
   });
 
-  it("answers every query of grafana/rx-telemetry.json with series from our metrics", async () => {
-    const dashboard = JSON.parse(await readFile(fileURLToPath(new URL('../../../../grafana/rx-telemetry.json', import.meta.url)), 'utf8')) as {
+  it("answers every query of grafana/dashboards/rx-telemetry.json with series from our metrics", async () => {
+    const dashboard = JSON.parse(await readFile(fileURLToPath(new URL('../../../../grafana/dashboards/rx-telemetry.json', import.meta.url)), 'utf8')) as {
       panels: { title: string; targets: { expr: string }[] }[];
     };
     const vars: Record<string, string> = {
