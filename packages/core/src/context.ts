@@ -126,3 +126,17 @@ let spanSeq = 0;
 export function nextSpanId(): number {
   return ++spanSeq;
 }
+
+/**
+ * Makes `span` (from `startSpan`/`spanEvent().start`) the current span for the rest of the current
+ * synchronous execution and every async continuation created from it, the way
+ * `AsyncLocalStorage.enterWith` does: spans started there become its children and carry its
+ * correlation id. For instrumentation that opens a span where it cannot wrap the code that
+ * follows (a request handler Node calls after publishing a diagnostics channel); code that can
+ * wrap should use `span()`/`spanEvent().run()`, whose context ends with the callback. A no-op
+ * span (nobody observing) changes nothing.
+ */
+export function enterSpan(span: TraceSource & { readonly spanId: number }): void {
+  if (span.spanId === 0 || !('correlationId' in span)) return;
+  storage.enterWith(span as ContextStore);
+}

@@ -15,7 +15,7 @@ export { HandlerExistsError } from './errors.js';
 export { Telemetry, HANDLER_FAILURE_EVENT, INVALID_NAME_EVENT } from './telemetry.js';
 export { EventStream } from './event-stream.js';
 export { matches, ANY_SEGMENT } from './pattern.js';
-export { withCorrelation, correlationId, currentSpanId, currentTraceContext, traceparent, withTraceparent } from './context.js';
+export { withCorrelation, correlationId, currentSpanId, currentTraceContext, traceparent, withTraceparent, enterSpan } from './context.js';
 export { parseTraceparent, formatTraceparent, type TraceContext } from './trace-context.js';
 export { now, msToNs, epochMs, monotonicTime, timeMeasurements } from './clock.js';
 export { telemetry, attach, attachMany, detach, listHandlers, emit, span, events } from './default-instance.js';

@@ -1,5 +1,6 @@
 import type { Measurements, Metadata } from './event-name.js';
 import type { SpanScope } from './span-scope.js';
+import type { TraceContext } from './trace-context.js';
 
 /**
  * A span that is open until `stop()` or `exception()`: for work that does not fit in one
@@ -18,6 +19,8 @@ export interface OpenSpan extends SpanScope {
   readonly correlationId: string | undefined;
   /** When it started, a `performance.now()` reading (ms). */
   readonly startTime: number;
+  /** This span's W3C ids (made on first read), e.g. for a `traceparent` header on an outgoing request; undefined for a no-op span. */
+  traceContext(): TraceContext | undefined;
   /** Merges metadata into the end event. */
   set(metadata: Metadata): OpenSpan;
   /** Merges measurements into the end event (stop or exception); `duration` and `monotonicTime` are never overridden. */
@@ -39,6 +42,9 @@ export const NOOP_SPAN: OpenSpan = Object.freeze({
   },
   measure(): OpenSpan {
     return NOOP_SPAN;
+  },
+  traceContext(): undefined {
+    return undefined;
   },
   stop(): void {},
   exception(): void {},

@@ -110,3 +110,33 @@ describe('spans opened by hand (startSpan / spanEvent().start)', () => {
     expect([result, seen[0].metadata.rows, seen[0].metadata.table]).to.deep.equal([42, 2, 'users']);
   });
 });
+
+describe('enterSpan', () => {
+  it('makes a span opened by hand the parent of spans started later in the same async flow', async () => {
+    const t = new Telemetry();
+    const seen = recordEvents(t, [['child', 'start']]);
+    const { enterSpan } = await import('../src/index.js');
+    let parentId = 0;
+    await new Promise<void>((resolve) => {
+      // A fresh async resource, as a request handler would be: enterWith must not leak into the test's own context.
+      setImmediate(() => {
+        t.attach('keep-req-observed', ['req', 'stop'], () => undefined);
+        const parent = t.startSpan(['req'], {}, undefined);
+        enterSpan(parent);
+        parentId = parent.spanId;
+        setImmediate(() => {
+          t.span(['child'], {}, () => undefined);
+          resolve();
+        });
+      });
+    });
+    expect([seen.length, seen[0]?.metadata.parentSpanId === parentId, parentId !== 0]).to.deep.equal([1, true, true]);
+  });
+
+  it('exposes an open span\'s W3C ids for an outgoing traceparent', () => {
+    const t = new Telemetry();
+    recordEvents(t, [['req', 'stop']]);
+    const span = t.startSpan(['req']);
+    expect(/^[0-9a-f]{32}$/.test(span.traceContext()?.traceId ?? '')).to.equal(true);
+  });
+});
