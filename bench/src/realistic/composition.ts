@@ -6,22 +6,29 @@ import { counter, distribution, lastValue, sum, summary, type EventName, type Ha
 import { Aggregator } from '@rx-telemetry/hdr';
 import { attachLogger } from '@rx-telemetry/logger';
 import { defaultBuckets, PrometheusReporter } from '@rx-telemetry/prometheus';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** Every package of the repository; each is imported (its module graph loaded), none is required to be used. */
-export const PACKAGES = [
-  '@rx-telemetry/core',
-  '@rx-telemetry/hdr',
-  '@rx-telemetry/prometheus',
-  '@rx-telemetry/statsd',
-  '@rx-telemetry/otel',
-  '@rx-telemetry/logger',
-  '@rx-telemetry/alerts',
-  '@rx-telemetry/health',
-  '@rx-telemetry/poller',
-  '@rx-telemetry/http-client',
-  '@rx-telemetry/webgpu',
-  '@rx-telemetry/webgpu-kernels',
-] as const;
+/**
+ * Every public package of the repository (packages/*, not private), found at run time so a new
+ * package is loaded without listing it here; each is imported through its package.json `exports`
+ * entry (its public API, not its internals).
+ */
+export function publicPackages(): { readonly name: string; readonly entry: string }[] {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'packages');
+  const out: { name: string; entry: string }[] = [];
+  for (const d of readdirSync(dir).sort()) {
+    const file = join(dir, d, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; private?: boolean; exports?: Record<string, { import?: string; default?: string } | string> };
+    const main = pkg.exports?.['.'];
+    const entry = typeof main === 'string' ? main : (main?.import ?? main?.default);
+    if (pkg.private === true || pkg.name === undefined || entry === undefined) continue;
+    out.push({ name: pkg.name, entry: pathToFileURL(join(dir, d, entry)).href });
+  }
+  return out;
+}
 
 const NS_TO_S = { from: 'nanosecond', to: 'second' } as const;
 
@@ -95,9 +102,9 @@ export interface Realistic {
 export async function composeRealistic(bus: Telemetry): Promise<Realistic> {
   const loaded: string[] = [];
   const failed: string[] = [];
-  for (const name of PACKAGES) {
+  for (const { name, entry } of publicPackages()) {
     try {
-      await import(name);
+      await import(entry);
       loaded.push(name);
     } catch (e) {
       failed.push(`${name}: ${(e as Error).message.split('\n')[0]}`);
