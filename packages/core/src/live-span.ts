@@ -70,6 +70,12 @@ export class LiveSpan implements OpenSpan, ContextStore {
     return new SpanInfo(this);
   }
 
+  /** Emits the start event (once the span-context hooks have had their say). */
+  emitStart(): void {
+    const start = this.targets.startNode;
+    if (start.active) this.emitOwn(start, { monotonicTime: msToNs(this.startTime), systemTime: epochMs(this.startTime) }, this.startMeta);
+  }
+
   /** Dispatches one of this span's events with this span as the trace context handlers see. */
   emitOwn(node: EventNode, measurements: Measurements, metadata: Metadata): void {
     const outer = enterDispatch(this);

@@ -61,7 +61,7 @@ export interface SpanContextOptions {
   readonly onEnd?: (end: SpanEndInfo) => void;
   /**
    * Called for spans whose callback the hook cannot wrap: span-shaped events a package emits by
-   * hand and reports with `telemetry.reportSpanStart()` (a GPU dispatch starts at submit and
+   * hand with `telemetry.startSpan()` / `spanEvent().start()` (a GPU dispatch starts at submit and
    * stops when the device is done). Such spans end through `onEnd` like any other.
    */
   readonly onStart?: (span: SpanContextInfo) => void;

@@ -1,4 +1,4 @@
-import { epochMs, msToNs, now } from './clock.js';
+import { now } from './clock.js';
 import { nextSpanId, storage } from './context.js';
 import type { EventName, Metadata } from './event-name.js';
 import type { EventNode } from './event-node.js';
@@ -34,7 +34,10 @@ export class SpanEventImpl implements SpanEvent, SpanTargets {
       this.reportFailure([...this.prefix, 'start'], failure);
       return NOOP_SPAN;
     }
+    // Hooks first (the OTel bridge adopts its span's W3C ids), then the start event: its
+    // handlers (the logger) then see the ids the exported span has.
     if (this.hooks.onStarts.length !== 0) this.hooks.started(this.prefix, span.info());
+    span.emitStart();
     return span;
   }
 
@@ -54,7 +57,10 @@ export class SpanEventImpl implements SpanEvent, SpanTargets {
     let result: T;
     try {
       // The span doubles as the async-context store: one allocation instead of two.
-      result = hooks.wrap === undefined ? storage.run(span, fn, span) : storage.run(span, runHooked, hooks, span, fn);
+      if (hooks.wrap === undefined) {
+        span.emitStart();
+        result = storage.run(span, fn, span);
+      } else result = storage.run(span, runHooked, hooks, span, fn);
     } catch (error) {
       span.exception(error);
       throw error;
@@ -75,7 +81,7 @@ export class SpanEventImpl implements SpanEvent, SpanTargets {
     return result;
   }
 
-  // Builds the span and emits its start event. Throws only on hostile metadata.
+  // Builds the span (its start event is emitted by the caller). Throws only on hostile metadata.
   #open(metadata: Metadata, t0: number): LiveSpan {
     const parent = storage.getStore();
     const spanId = nextSpanId();
@@ -94,10 +100,7 @@ export class SpanEventImpl implements SpanEvent, SpanTargets {
           : { spanId, parentSpanId, correlationId, ...md };
     // The ids are authoritative even if the caller's metadata had keys of the same names.
     if (md.spanId !== undefined || md.parentSpanId !== undefined || md.correlationId !== undefined) reassertIds(startMeta, spanId, parentSpanId, correlationId);
-    const span = new LiveSpan(parent, this, spanId, parentSpanId, correlationId, startMeta, t0);
-    const start = this.startNode;
-    if (start.active) span.emitOwn(start, { monotonicTime: msToNs(t0), systemTime: epochMs(t0) }, startMeta);
-    return span;
+    return new LiveSpan(parent, this, spanId, parentSpanId, correlationId, startMeta, t0);
   }
 }
 
@@ -114,6 +117,11 @@ function isPromiseLike<T>(value: T): value is T & PromiseLike<Awaited<T>> {
 }
 
 // Module-level, so the hooked path allocates no closure of its own to enter the async context.
+// The start event is emitted inside the hooks, just before the callback: a hook (the OTel bridge)
+// has adopted its span's W3C ids by then, so start handlers see the ids the exported span has.
 function runHooked<T>(hooks: SpanHooks, span: LiveSpan, fn: (scope: SpanScope) => T): T {
-  return hooks.run(span.targets.prefix, span.info(), () => fn(span));
+  return hooks.run(span.targets.prefix, span.info(), () => {
+    span.emitStart();
+    return fn(span);
+  });
 }

@@ -89,6 +89,20 @@ describe('W3C trace context', () => {
     expect(t.span(['s'], {}, () => currentTraceContext())).to.deep.equal(adopted);
   });
 
+  it('emits the start event after a hook adopted ids, so start handlers see them', () => {
+    const t = new Telemetry();
+    const adopted = { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), traceFlags: 1 };
+    const seen: (string | undefined)[] = [];
+    t.attach('start', ['s', 'start'], () => void seen.push(currentTraceContext()?.spanId));
+    t.bindSpanContext((span, fn) => {
+      span.adoptTraceContext(adopted);
+      return fn();
+    }, { onStart: (span) => span.adoptTraceContext(adopted) });
+    t.span(['s'], {}, () => undefined);
+    t.startSpan(['s']).stop();
+    expect(seen).to.deep.equal([adopted.spanId, adopted.spanId]);
+  });
+
   it('tells a hook the trace its span continues', () => {
     const t = new Telemetry();
     let parent: TraceContext | undefined;
