@@ -9,6 +9,7 @@ import { MetricState } from './metric-state.js';
 import { checkOptions, positiveInt, type AggregatorOptions, type Checked } from './options.js';
 import { definitionOf } from './restore.js';
 import { idleSweeper } from './idle-sweep.js';
+import { CoarseClock } from './exemplars.js';
 import type { MetricsSnapshot } from './snapshot.js';
 import { snapshotStream } from './snapshot-stream.js';
 import { takeSnapshot } from './take-snapshot.js';
@@ -42,6 +43,8 @@ export class Aggregator {
   readonly telemetry: Telemetry | undefined;
   readonly #layout: Layout;
   readonly #ticker: Ticker;
+  /** With `exemplars: true`: the timestamp source of exemplars from events without monotonicTime. */
+  readonly #clock: CoarseClock | undefined;
   readonly #states: MetricState[] = [];
   readonly #attachment: MetricsAttachment | undefined;
   /** Open snapshots() subscriptions: each gets a last snapshot and completes on stop(). */
@@ -57,10 +60,11 @@ export class Aggregator {
     this.windowMs = o.durationMs;
     this.significantDigits = o.significantDigits;
     this.#layout = layoutFor(o.significantDigits);
+    this.#clock = o.exemplars && !restoring ? new CoarseClock() : undefined;
     this.#ticker = new Ticker(o.durationMs, o.slices, o.now);
     const stateOf = (reader: MetricReader): MetricState => {
       const def = reader.definition;
-      const state = new MetricState(reader, bucketBounds(def, o.defaultBuckets), this.#layout, this.#ticker, o.maxSeries, this.telemetry);
+      const state = new MetricState(reader, bucketBounds(def, o.defaultBuckets), this.#layout, this.#ticker, o.maxSeries, this.telemetry, this.#clock);
       this.#states.push(state);
       return state;
     };
@@ -73,6 +77,7 @@ export class Aggregator {
       return;
     }
     this.#attachment = attachMetrics(telemetry, `rx-telemetry/hdr#${++seq}`, o.metrics, (reader) => stateOf(reader).handle);
+    this.#clock?.start();
     const idle = o.idleSeriesMs;
     this.#ticker.start(idle === undefined ? undefined : idleSweeper(telemetry, this.#states, idle, this.#ticker.sliceMs));
     this.#stop = telemetry.manage('hdr-aggregator', () => this.#close());
@@ -181,6 +186,7 @@ export class Aggregator {
   #close(): void {
     this.#stopped = true;
     this.#ticker.stop();
+    this.#clock?.stop();
     this.#attachment?.detach();
     for (const last of [...this.#onStop]) last();
     this.#onStop.clear();

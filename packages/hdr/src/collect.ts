@@ -1,4 +1,5 @@
 import type { MetricDefinition } from '@rx-telemetry/core';
+import type { ExemplarReading, ExemplarStore } from './exemplars.js';
 import type { HistogramStore, Stats } from './histogram-store.js';
 import type { HistogramStats } from './snapshot.js';
 import { histogramStats, percentilesOf } from './stats.js';
@@ -32,6 +33,21 @@ export interface CollectedSeries {
   readonly created: number;
 }
 
+/**
+ * The latest record of a series (counter) or of one of its Prometheus buckets (distribution) made
+ * while a span was active (with `exemplars: true`). Reused: read it during the visitor call only.
+ */
+export interface Exemplar {
+  /** The value recorded, in the metric's unit (1 for a counter). */
+  readonly value: number;
+  /** The active span's W3C trace id: 32 lowercase hex characters. */
+  readonly traceId: string;
+  /** The active span's W3C span id: 16 lowercase hex characters. */
+  readonly spanId: string;
+  /** When it was recorded, ms since the Unix epoch: the event's `monotonicTime` when it has one (span events do), else to the second. */
+  readonly timestamp: number;
+}
+
 /** A histogram's counts over one span of time (since the start, or the sliding window). */
 export interface HistogramPart {
   readonly count: number;
@@ -57,6 +73,12 @@ export interface HistogramReading {
   readonly window: HistogramPart;
   /** distribution with bounds: the exact count (since the start) at or below each bound, written into `out`; else `out` emptied. */
   cumulativeCounts(out: number[]): number[];
+  /**
+   * distribution with `exemplars: true`: the latest exemplar of Prometheus bucket `bucket` (0 to
+   * `metric.buckets.length`, the last above every bound; 0 for a distribution without bounds), or
+   * undefined when none was recorded (or for a summary, or without the option).
+   */
+  exemplar(bucket: number): Exemplar | undefined;
 }
 
 /**
@@ -66,8 +88,8 @@ export interface HistogramReading {
 export interface MetricsVisitor {
   /** Before a metric's series; return false to skip them. */
   metric?(metric: CollectedMetric): boolean | void;
-  /** A counter, sum or lastValue series and its value. */
-  value?(metric: CollectedMetric, series: CollectedSeries, value: number): void;
+  /** A counter, sum or lastValue series and its value; a counter with `exemplars: true` its latest exemplar, if any. */
+  value?(metric: CollectedMetric, series: CollectedSeries, value: number, exemplar: Exemplar | undefined): void;
   /** A summary or distribution series. */
   histogram?(metric: CollectedMetric, series: CollectedSeries, reading: HistogramReading): void;
 }
@@ -134,14 +156,19 @@ export class Reading implements HistogramReading {
   readonly total = new Part(undefined);
   readonly window: Part;
   #store: HistogramStore | undefined = undefined;
+  #exemplars: ExemplarStore | undefined = undefined;
   #id = 0;
 
-  constructor(epoch: number) {
+  constructor(
+    epoch: number,
+    readonly exemplarReading: ExemplarReading,
+  ) {
     this.window = new Part(epoch);
   }
 
-  load(store: HistogramStore, id: number, factor: number): this {
+  load(store: HistogramStore, id: number, factor: number, exemplars: ExemplarStore | undefined): this {
     this.#store = store;
+    this.#exemplars = exemplars;
     this.#id = id;
     this.total.load(store, id, factor);
     this.window.load(store, id, factor);
@@ -151,8 +178,15 @@ export class Reading implements HistogramReading {
   /** After the visitor call: reads through a kept reference fail loudly instead of reading another series. */
   release(): void {
     this.#store = undefined;
+    this.#exemplars = undefined;
     this.total.load(undefined, 0, 1);
     this.window.load(undefined, 0, 1);
+  }
+
+  exemplar(bucket: number): Exemplar | undefined {
+    const ex = this.#exemplars;
+    if (ex === undefined || !(bucket >= 0 && bucket < ex.perSeries)) return undefined;
+    return ex.read(this.#id, bucket, this.exemplarReading);
   }
 
   cumulativeCounts(out: number[]): number[] {

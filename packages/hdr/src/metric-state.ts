@@ -1,8 +1,10 @@
-import { tagString, type EventName, type MetricDefinition, type MetricReader, type Measurements, type Metadata, type Telemetry } from '@rx-telemetry/core';
+import { tagString, type MetricDefinition, type MetricReader, type Telemetry } from '@rx-telemetry/core';
 import { BucketIndex } from './buckets.js';
 import type { CollectedMetric } from './collect.js';
 import { HistogramStore } from './histogram-store.js';
-import { MAX_INTERNAL, type Layout } from './layout.js';
+import type { Layout } from './layout.js';
+import { ExemplarStore, type CoarseClock } from './exemplars.js';
+import { histogramPath, valuePath, type PathParts, type Recorder } from './record-path.js';
 import { Series, ValueStore } from './series.js';
 import { TagIndex, type TagSource } from './tag-index.js';
 import type { Ticker } from './ticker.js';
@@ -42,6 +44,8 @@ export class MetricState implements CollectedMetric {
   readonly hist: HistogramStore | undefined;
   /** counter, sum, lastValue: the value of every series. */
   readonly values: ValueStore | undefined;
+  /** counter and distribution with `exemplars: true`: the latest exemplar per series (and bucket). */
+  readonly exemplars: ExemplarStore | undefined;
   #nextId = 0;
   // Restore path: the creation time of the series being restored.
   #created: number | undefined = undefined;
@@ -65,6 +69,8 @@ export class MetricState implements CollectedMetric {
     readonly ticker: Ticker,
     readonly maxSeries: number,
     readonly telemetry: Telemetry | undefined,
+    /** With `exemplars: true`: the clock of exemplar timestamps (counters and distributions keep exemplars). */
+    exemplarClock: CoarseClock | undefined,
   ) {
     const def = reader.definition;
     this.definition = def;
@@ -76,9 +82,11 @@ export class MetricState implements CollectedMetric {
     this.#index = buckets === undefined ? undefined : new BucketIndex(buckets, layout, this.factor);
     this.hist = this.kind === HIST ? new HistogramStore(layout, ticker.slots, buckets === undefined ? 0 : buckets.length + 1) : undefined;
     this.values = this.kind === HIST ? undefined : new ValueStore();
+    const keepsExemplars = exemplarClock !== undefined && (def.type === 'counter' || def.type === 'distribution');
+    this.exemplars = keepsExemplars ? new ExemplarStore(this.kind === HIST ? Math.max(1, this.hist?.bucketCount ?? 0) : 1) : undefined;
     this.#tagIndex = new TagIndex(def.tags);
     this.#find = this.#finder();
-    this.handle = this.#handler();
+    this.handle = this.#handler(exemplarClock);
   }
 
   get droppedEvents(): number {
@@ -106,71 +114,16 @@ export class MetricState implements CollectedMetric {
   }
 
   /**
-   * The record path, a Recorder for attachMetrics (an own function: no wrapper to call through),
-   * made per kind so that each stays small enough for V8 to inline what it calls. Never throws:
-   * a throwing keep/measurement/tagValues function drops the event.
+   * The record path, a Recorder for attachMetrics (an own function: no wrapper to call through);
+   * see record-path.ts.
    */
-  readonly handle: (event: EventName, measurements: Measurements, metadata: Metadata) => void;
+  readonly handle: Recorder;
 
-  // What the record path reads is captured in closure constants, not read from `this`: V8 then
-  // knows each object (one closure per metric) and checks nothing about it per record.
-  #handler(): (event: EventName, measurements: Measurements, metadata: Metadata) => void {
-    const reader = this.#reader;
-    const find = this.#find;
-    const ticker = this.ticker;
-    if (this.kind === HIST) {
-      const store = this.hist as HistogramStore;
-      const layout = this.layout;
-      const index = this.#index;
-      const factor = this.factor;
-      return (_event, measurements, metadata) => {
-        try {
-          if (!reader.accepts(measurements, metadata)) return;
-          const v = reader.value(measurements, metadata);
-          // HDR histograms hold no negative values.
-          if (v === undefined || !(v >= 0)) {
-            this.dropped++;
-            return;
-          }
-          const id = find(reader.tagSource(metadata));
-          if (id === undefined) {
-            this.dropped++;
-            return;
-          }
-          const x = Math.round(v * factor);
-          const i = layout.index(x > MAX_INTERNAL ? MAX_INTERNAL : x);
-          store.record(id, v, i, index === undefined ? -1 : index.find(v, i), ticker.slot, ticker.epoch);
-        } catch {
-          this.dropped++;
-        }
-      };
-    }
-    // A counter counts accepted events: its value is 1 (what reader.value says), without the call.
-    const counter = this.kind === COUNTER;
-    const last = this.kind === LAST;
-    const store = this.values as ValueStore;
-    return (_event, measurements, metadata) => {
-      try {
-        if (!reader.accepts(measurements, metadata)) return;
-        const v = counter ? 1 : reader.value(measurements, metadata);
-        if (v === undefined) {
-          this.dropped++;
-          return;
-        }
-        const id = find(reader.tagSource(metadata));
-        if (id === undefined) {
-          this.dropped++;
-          return;
-        }
-        const values = store.values;
-        const k = 2 * id;
-        if (last) values[k] = v;
-        else values[k] += v;
-        values[k + 1] = ticker.epoch;
-      } catch {
-        this.dropped++;
-      }
-    };
+  #handler(exemplars: CoarseClock | undefined): Recorder {
+    const withExemplars = exemplars !== undefined && this.exemplars !== undefined ? { store: this.exemplars, clock: exemplars } : undefined;
+    const parts: PathParts = { reader: this.#reader, find: this.#find, ticker: this.ticker, drops: this, exemplars: withExemplars };
+    if (this.kind === HIST) return histogramPath(parts, this.hist as HistogramStore, this.layout, this.#index, this.factor);
+    return valuePath(parts, this.values as ValueStore, this.kind === COUNTER ? 'counter' : this.kind === SUM ? 'sum' : 'lastValue');
   }
 
   // The record path's lookup (TagIndex), or the single series of a metric without tags.
@@ -223,6 +176,7 @@ export class MetricState implements CollectedMetric {
     const epoch = this.ticker.epoch;
     if (this.hist !== undefined) this.hist.init(id);
     else (this.values as ValueStore).init(id, epoch);
+    this.exemplars?.init(id);
     const s = new Series(tags, id, values, this.#created ?? Date.now(), epoch);
     if (values !== undefined) this.seriesCount++;
     this.all.push(s);
@@ -245,6 +199,7 @@ export class MetricState implements CollectedMetric {
       if (s === this.#single) this.#single = undefined;
       else this.#tagIndex.delete(s.values);
       if (this.hist !== undefined) this.hist.free(s.id);
+      this.exemplars?.init(s.id);
       this.#byId[s.id] = undefined;
       this.#freeIds.push(s.id);
       this.seriesCount--;
