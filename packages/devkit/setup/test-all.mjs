@@ -6,10 +6,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectEnv, root, pnpmBin } from './env.mjs';
 
-// Every folder of packages/ and examples/, and grafana/ (the dashboards and rules with their tests).
+// Every folder of packages/ and examples/, grafana/ (the dashboards and rules with their tests)
+// and bench/ (the bench tool's own tests; no benchmark runs there).
 const dirs = ['packages', 'examples']
   .flatMap((group) => (existsSync(join(root, group)) ? readdirSync(join(root, group)).map((d) => join(root, group, d)) : []))
-  .concat(join(root, 'grafana'))
+  .concat(join(root, 'grafana'), join(root, 'bench'))
   .filter((dir) => {
     const file = join(dir, 'package.json');
     return existsSync(file) && typeof JSON.parse(readFileSync(file, 'utf8')).scripts?.test === 'string';
