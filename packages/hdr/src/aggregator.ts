@@ -64,7 +64,7 @@ export class Aggregator {
     this.#ticker = new Ticker(o.durationMs, o.slices, o.now);
     const stateOf = (reader: MetricReader): MetricState => {
       const def = reader.definition;
-      const state = new MetricState(reader, bucketBounds(def, o.defaultBuckets), this.#layout, this.#ticker, o.maxSeries, this.telemetry, this.#clock);
+      const state = new MetricState(reader, bucketBounds(def, o.defaultBuckets), this.#layout, this.#ticker, o.maxSeries, this.telemetry, this.#clock, o.idleSeriesMs !== undefined);
       this.#states.push(state);
       return state;
     };

@@ -71,6 +71,8 @@ export class MetricState implements CollectedMetric {
     readonly telemetry: Telemetry | undefined,
     /** With `exemplars: true`: the clock of exemplar timestamps (counters and distributions keep exemplars). */
     exemplarClock: CoarseClock | undefined,
+    /** With `idleSeriesMs`: series are swept when idle. */
+    idle: boolean,
   ) {
     const def = reader.definition;
     this.definition = def;
@@ -86,7 +88,7 @@ export class MetricState implements CollectedMetric {
     this.exemplars = keepsExemplars ? new ExemplarStore(this.kind === HIST ? Math.max(1, this.hist?.bucketCount ?? 0) : 1) : undefined;
     this.#tagIndex = new TagIndex(def.tags);
     this.#find = this.#finder();
-    this.handle = this.#handler(exemplarClock);
+    this.handle = this.#handler(exemplarClock, idle);
   }
 
   get droppedEvents(): number {
@@ -119,9 +121,9 @@ export class MetricState implements CollectedMetric {
    */
   readonly handle: Recorder;
 
-  #handler(exemplars: CoarseClock | undefined): Recorder {
+  #handler(exemplars: CoarseClock | undefined, idle: boolean): Recorder {
     const withExemplars = exemplars !== undefined && this.exemplars !== undefined ? { store: this.exemplars, clock: exemplars } : undefined;
-    const parts: PathParts = { reader: this.#reader, find: this.#find, ticker: this.ticker, drops: this, exemplars: withExemplars };
+    const parts: PathParts = { reader: this.#reader, find: this.#find, ticker: this.ticker, drops: this, stamp: idle, exemplars: withExemplars };
     if (this.kind === HIST) return histogramPath(parts, this.hist as HistogramStore, this.layout, this.#index, this.factor);
     return valuePath(parts, this.values as ValueStore, this.kind === COUNTER ? 'counter' : this.kind === SUM ? 'sum' : 'lastValue');
   }

@@ -20,6 +20,8 @@ export interface PathParts {
   readonly find: (source: TagSource) => number | undefined;
   readonly ticker: Ticker;
   readonly drops: DropCounter;
+  /** With `idleSeriesMs`: value series stamp the epoch of each update (histograms have theirs in their slices). */
+  readonly stamp: boolean;
   /** With `exemplars: true` (counters and distributions only). */
   readonly exemplars: { readonly store: ExemplarStore; readonly clock: CoarseClock } | undefined;
 }
@@ -87,6 +89,7 @@ export function valuePath(p: PathParts, store: ValueStore, kind: 'counter' | 'su
   const { reader, find, ticker, drops } = p;
   const counter = kind === 'counter';
   const last = kind === 'lastValue';
+  const stamp = p.stamp;
   if (p.exemplars === undefined || !counter) {
     return (_event, measurements, metadata) => {
       try {
@@ -105,7 +108,7 @@ export function valuePath(p: PathParts, store: ValueStore, kind: 'counter' | 'su
         const k = 2 * id;
         if (last) values[k] = v;
         else values[k] += v;
-        values[k + 1] = ticker.epoch;
+        if (stamp) values[k + 1] = ticker.epoch;
       } catch {
         drops.dropped++;
       }
@@ -122,7 +125,7 @@ export function valuePath(p: PathParts, store: ValueStore, kind: 'counter' | 'su
       }
       const values = store.values;
       values[2 * id]++;
-      values[2 * id + 1] = ticker.epoch;
+      if (stamp) values[2 * id + 1] = ticker.epoch;
       const ref = captureTrace();
       if (ref !== undefined) exemplars.record(id, 1, ref, exemplarTime(measurements.monotonicTime, clock));
     } catch {
