@@ -7,8 +7,9 @@ import client from 'prom-client';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cardinality, counterName, distName, promName } from './hdr-cardinality.js';
+import { exemplarCase, exemplarCases, IN_SPAN, NO_SPAN, SPAN_EACH } from './hdr-exemplars.js';
 import type { ChurnResult } from './hdr-memory.js';
-import { atMost, consume, find as findCase, fmt, measure, pairedRatio, pick, ratio, report, type BudgetCheck, type CaseResult, type Curve, type Metric, type SuiteResult } from './harness.js';
+import { atMost, consume, find as findCase, fmt, measure, median, pairedRatio, pick, ratio, report, type BudgetCheck, type CaseResult, type Curve, type Metric, type SuiteResult } from './harness.js';
 
 class PullReader extends MetricReader {
   protected async onShutdown(): Promise<void> {}
@@ -275,5 +276,20 @@ export async function run(): Promise<SuiteResult[]> {
     metrics: { ...card.metrics, ...churned.metrics },
     curves: [...card.curves, ...churned.curves],
   });
-  return [r1, r2, r3];
+  const ex = await exemplarCases();
+  // Added ns per record: the median of the paired per-batch differences.
+  const added = (where: string): number => {
+    const a = findCase(ex, exemplarCase(true, where));
+    const b = findCase(ex, exemplarCase(false, where));
+    return median(a.batches.map((v, i) => v - b.batches[i]));
+  };
+  const exBudgets: BudgetCheck[] = [
+    atMost('an exemplar adds at most 20 ns to a record with a span active (its ids already made; paired)', added(IN_SPAN), 20),
+    atMost('exemplars on, no span active: added per record (the context lookup; paired)', added(NO_SPAN), 10),
+  ];
+  const exMetrics: Record<string, Metric> = {
+    'added per record when each record is in a new span whose ids nobody made yet': { value: added(SPAN_EACH), unit: 'ns', note: "core's currentTraceContext() makes the span's ids at the first record" },
+  };
+  const r4 = report('hdr-exemplar', ex, ex.filter((c) => c.name.endsWith('exemplars off')).map((c) => c.name), exBudgets, { metrics: exMetrics });
+  return [r1, r2, r3, r4];
 }
