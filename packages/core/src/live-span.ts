@@ -78,12 +78,10 @@ export class LiveSpan implements OpenSpan, ContextStore {
 
   /** Dispatches one of this span's events with this span as the trace context handlers see. */
   emitOwn(node: EventNode, measurements: Measurements, metadata: Metadata): void {
+    // No try/finally: dispatch never throws (each handler and stream consumer is isolated).
     const outer = enterDispatch(this);
-    try {
-      this.targets.dispatch(node, node.name, measurements, metadata);
-    } finally {
-      enterDispatch(outer);
-    }
+    this.targets.dispatch(node, node.name, measurements, metadata);
+    enterDispatch(outer);
   }
 
   stop(measurements?: Measurements, metadata?: Metadata, endTime?: number): void {
