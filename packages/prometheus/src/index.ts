@@ -1,4 +1,6 @@
-export { PrometheusReporter, SCRAPE_EVENT, PUSH_EVENT, CONNECTION_CLOSED_EVENT, ROUTE_FAILURE_EVENT, type PrometheusReporterOptions } from './reporter.js';
+export { PrometheusReporter, type PrometheusReporterOptions } from './reporter.js';
+export { SCRAPE_EVENT, PUSH_EVENT, CONNECTION_CLOSED_EVENT, ROUTE_FAILURE_EVENT } from './events.js';
+export { serveMetrics } from './serve-metrics.js';
 export type { ListenOptions, Listening, HealthReport, Route, RouteHandler, StreamingRoute } from './listen-options.js';
 export type { PushOptions } from './push.js';
 export type { PushEveryOptions, Pushing } from './push-schedule.js';

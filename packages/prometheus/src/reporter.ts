@@ -1,6 +1,7 @@
-import { Telemetry, type EventName } from '@rx-telemetry/core';
+import { Telemetry } from '@rx-telemetry/core';
 import { Aggregator, type CollectedMetric, type CollectedSeries } from '@rx-telemetry/hdr';
 import { escapeLabelValue } from './escape.js';
+import { CONNECTION_CLOSED_EVENT, PUSH_EVENT, ROUTE_FAILURE_EVENT, SCRAPE_EVENT } from './events.js';
 import type { Family } from './family.js';
 import { checkedDefaults, familiesOf } from './families.js';
 import { labelName } from './names.js';
@@ -14,14 +15,6 @@ import { RecentFailures } from './recent-failures.js';
 import { writeAtomic } from './write-file.js';
 
 let seq = 0;
-
-/** Span events around each scrape served by `listen()` and each `push()`. */
-export const SCRAPE_EVENT: EventName = Object.freeze(['telemetry', 'prometheus', 'scrape']);
-export const PUSH_EVENT: EventName = Object.freeze(['telemetry', 'prometheus', 'push']);
-/** A `listen()` server closed a connection to bound what it holds (see docs/events.md). */
-export const CONNECTION_CLOSED_EVENT: EventName = Object.freeze(['telemetry', 'prometheus', 'connection_closed']);
-/** An extra route of `listen({ routes })` threw or rejected (see docs/events.md). */
-export const ROUTE_FAILURE_EVENT: EventName = Object.freeze(['telemetry', 'prometheus', 'route_failure']);
 
 export interface PrometheusReporterOptions {
   /** The store to expose; it must listen on the reporter's bus (or be `Aggregator.restore`'s, on none). */

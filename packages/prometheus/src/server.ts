@@ -78,7 +78,7 @@ function pathOf(req: IncomingMessage): string {
 }
 
 /** Serves GET /metrics, GET /health and the extra routes; see ListenOptions. */
-export async function serve(render: (format: Format) => string, options: ListenOptions = {}, hooks: ServeHooks = {}): Promise<Listening> {
+export async function serve(render: (format: Format) => string | Promise<string>, options: ListenOptions = {}, hooks: ServeHooks = {}): Promise<Listening> {
   const o = checkListen(options);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -105,7 +105,9 @@ export async function serve(render: (format: Format) => string, options: ListenO
       return send(res, report.status === 'critical' ? 503 : 200, 'application/json; charset=utf-8', JSON.stringify(report), head);
     }
     const om = wantsOpenMetrics(req.headers.accept);
-    send(res, 200, om ? OPENMETRICS : TEXT, render(om ? 'openmetrics' : 'text'), head);
+    const body = await render(om ? 'openmetrics' : 'text');
+    if (res.destroyed) return;
+    send(res, 200, om ? OPENMETRICS : TEXT, body, head);
   };
 
   // One response in flight: abandoned (and its connection closed) when the client has not taken
