@@ -1,5 +1,5 @@
 import type { MetricDefinition } from '@rx-telemetry/core';
-import type { ExemplarReading, ExemplarStore } from './exemplars.js';
+import type { Exemplar, ExemplarReading, ExemplarStore } from './exemplars.js';
 import type { HistogramStore, Stats } from './histogram-store.js';
 import type { HistogramStats } from './snapshot.js';
 import { histogramStats, percentilesOf } from './stats.js';
@@ -31,21 +31,6 @@ export interface CollectedSeries {
    * from 0) with a later `created` — OpenMetrics' `_created`.
    */
   readonly created: number;
-}
-
-/**
- * The latest record of a series (counter) or of one of its Prometheus buckets (distribution) made
- * while a span was active (with `exemplars: true`). Reused: read it during the visitor call only.
- */
-export interface Exemplar {
-  /** The value recorded, in the metric's unit (1 for a counter). */
-  readonly value: number;
-  /** The active span's W3C trace id: 32 lowercase hex characters. */
-  readonly traceId: string;
-  /** The active span's W3C span id: 16 lowercase hex characters. */
-  readonly spanId: string;
-  /** When it was recorded, ms since the Unix epoch: the event's `monotonicTime` when it has one (span events do), else to the second. */
-  readonly timestamp: number;
 }
 
 /** A histogram's counts over one span of time (since the start, or the sliding window). */

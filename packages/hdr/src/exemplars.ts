@@ -1,5 +1,4 @@
 import { currentTraceContext, type TraceContext } from '@rx-telemetry/core';
-import type { Exemplar } from './collect.js';
 
 /**
  * What a record keeps of the active span, and how a read turns it into ids. Core offers only
@@ -11,6 +10,21 @@ type TraceRef = TraceContext;
 const captureTrace: () => TraceRef | undefined = currentTraceContext;
 const traceOf = (ref: TraceRef): TraceContext => ref;
 export { captureTrace };
+
+/**
+ * The latest record of a series (counter) or of one of its Prometheus buckets (distribution) made
+ * while a span was active (with `exemplars: true`). Reused: read it during the visitor call only.
+ */
+export interface Exemplar {
+  /** The value recorded, in the metric's unit (1 for a counter). */
+  readonly value: number;
+  /** The active span's W3C trace id: 32 lowercase hex characters. */
+  readonly traceId: string;
+  /** The active span's W3C span id: 16 lowercase hex characters. */
+  readonly spanId: string;
+  /** When it was recorded, ms since the Unix epoch: the event's `monotonicTime` when it has one (span events do), else to the second. */
+  readonly timestamp: number;
+}
 
 // performance.now() readings (span events' monotonicTime, in ns) to Unix epoch ms.
 const origin = performance.timeOrigin;

@@ -1,5 +1,6 @@
 export type * from './snapshot.js';
-export type { CollectedMetric, CollectedSeries, Exemplar, HistogramPart, HistogramReading, MetricsVisitor } from './collect.js';
+export type { CollectedMetric, CollectedSeries, HistogramPart, HistogramReading, MetricsVisitor } from './collect.js';
+export type { Exemplar } from './exemplars.js';
 export type { DefaultBuckets } from './buckets.js';
 export type { AggregatorOptions } from './options.js';
 export { Aggregator } from './aggregator.js';
