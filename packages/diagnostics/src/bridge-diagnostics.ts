@@ -6,7 +6,6 @@ import { FailureCounter } from './failure-counter.js';
 import { OpenRequests } from './open-requests.js';
 import { resolveOptions, type DiagnosticsOptions } from './options.js';
 import { bridgeSockets, WorkerEvents } from './plain-events.js';
-import { RequestContext } from './request-context.js';
 import { ServerRequests } from './server-requests.js';
 import { UndiciRequests } from './undici-requests.js';
 
@@ -46,14 +45,13 @@ export function bridgeDiagnostics(bus: Telemetry, options?: DiagnosticsOptions):
   const failures = new FailureCounter(bus);
   const drops = new DropCounter(bus, 'max_open_requests', o.maxOpenRequests);
   const open = new OpenRequests(o.maxOpenRequests, drops);
-  const context = new RequestContext();
   const subscriptions = new ChannelSubscriptions(failures);
   let workers: WorkerEvents | undefined;
   try {
-    if (o.server) new ServerRequests(bus, subscriptions, open, context, failures, { correlationHeader: o.correlationHeader, traceparent: o.traceparent, route: o.route });
-    if (o.client) new ClientRequests(bus, subscriptions, open, context);
-    if (o.fetch) new UndiciRequests(bus, subscriptions, open, context);
-    if (o.net) bridgeSockets(bus, subscriptions, context);
+    if (o.server) new ServerRequests(bus, subscriptions, open, failures, { correlationHeader: o.correlationHeader, traceparent: o.traceparent, route: o.route });
+    if (o.client) new ClientRequests(bus, subscriptions, open);
+    if (o.fetch) new UndiciRequests(bus, subscriptions, open, { traceparent: o.propagateTraceparent, correlationHeader: o.propagateCorrelation });
+    if (o.net) bridgeSockets(bus, subscriptions);
     if (o.workers) workers = new WorkerEvents(bus, subscriptions);
   } catch (failure) {
     subscriptions.unsubscribeAll();
@@ -64,7 +62,6 @@ export function bridgeDiagnostics(bus: Telemetry, options?: DiagnosticsOptions):
     subscriptions.unsubscribeAll();
     workers?.stop();
     open.abandonAll(new Error('the diagnostics bridge stopped before the request ended'));
-    context.disable();
     drops.flush();
     failures.flush();
     bridged.delete(bus);

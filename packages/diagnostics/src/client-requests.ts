@@ -4,7 +4,6 @@ import type { ChannelSubscriptions } from './channel-subscriptions.js';
 import { ClientRequestSpan } from './client-request-span.js';
 import { HTTP_CLIENT_SPAN } from './events.js';
 import type { OpenRequests } from './open-requests.js';
-import type { RequestContext } from './request-context.js';
 import { pathOf, splitHost } from './url-parts.js';
 
 interface RequestMessage {
@@ -26,18 +25,17 @@ const ABORTED = 'the request closed before its response was complete';
  * `['http','client','request']` spans. Node publishes the start when the request has been
  * written (in the caller's async context, unless the request waited in a saturated Agent's queue)
  * and `response.finish` when the response headers arrive; the span stops when the response body
- * has been read (`'end'`), or fails on an error or when the request closes first.
+ * has been read (`'end'`), or fails on an error or when the request closes first. The headers are
+ * sent by then, so nothing is propagated: a caller adds core's `traceparent()` itself.
  */
 export class ClientRequests {
   readonly #spans: SpanEvent;
   readonly #open: OpenRequests;
-  readonly #context: RequestContext;
   readonly #records = new WeakMap<ClientRequest, ClientRequestSpan>();
 
-  constructor(bus: Telemetry, subscriptions: ChannelSubscriptions, open: OpenRequests, context: RequestContext) {
+  constructor(bus: Telemetry, subscriptions: ChannelSubscriptions, open: OpenRequests) {
     this.#spans = bus.spanEvent(HTTP_CLIENT_SPAN);
     this.#open = open;
-    this.#context = context;
     subscriptions.subscribe<RequestMessage>('http.client.request.start', (m) => this.#start(m.request));
     subscriptions.subscribe<ResponseMessage>('http.client.response.finish', (m) => this.#response(m));
     subscriptions.subscribe<ErrorMessage>('http.client.request.error', (m) => this.#error(m));
@@ -45,7 +43,7 @@ export class ClientRequests {
 
   #start(request: ClientRequest): void {
     if (!this.#spans.active || this.#records.has(request) || !this.#open.hasRoom()) return;
-    const span = this.#context.start(this.#spans, metadataOf(request));
+    const span = this.#spans.start(metadataOf(request));
     if (span.spanId === 0) return;
     const record = new ClientRequestSpan(span, this.#open);
     this.#open.add(record);
@@ -72,7 +70,7 @@ export class ClientRequests {
     }
     // Failed before Node published its start (a refused socket can fail first): still one span, ended at once.
     if (!this.#spans.active || !this.#open.hasRoom()) return;
-    this.#context.start(this.#spans, metadataOf(request)).exception(error);
+    this.#spans.start(metadataOf(request)).exception(error);
   }
 }
 

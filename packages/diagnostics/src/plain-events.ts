@@ -2,14 +2,13 @@ import type { Worker } from 'node:worker_threads';
 import { msToNs, now, type EventHandle, type Telemetry } from '@rx-telemetry/core';
 import type { ChannelSubscriptions } from './channel-subscriptions.js';
 import { NET_CLIENT_SOCKET_EVENT, NET_SERVER_SOCKET_EVENT, WORKER_CREATED_EVENT, WORKER_EXITED_EVENT } from './events.js';
-import type { RequestContext } from './request-context.js';
 
 /** `net.client.socket` / `net.server.socket` → `['net','client','socket']` / `['net','server','socket']`, one per socket. */
-export function bridgeSockets(bus: Telemetry, subscriptions: ChannelSubscriptions, context: RequestContext): void {
+export function bridgeSockets(bus: Telemetry, subscriptions: ChannelSubscriptions): void {
   const client = bus.event(NET_CLIENT_SOCKET_EVENT);
   const server = bus.event(NET_SERVER_SOCKET_EVENT);
   subscriptions.subscribe('net.client.socket', () => {
-    if (client.active) context.emit(client, { count: 1 }, {});
+    if (client.active) client.emit({ count: 1 }, {});
   });
   subscriptions.subscribe('net.server.socket', () => {
     if (server.active) server.emit({ count: 1 }, {});

@@ -1,12 +1,11 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { correlationId, currentSpanId, withCorrelation, withTraceparent, type Metadata, type SpanEvent, type Telemetry } from '@rx-telemetry/core';
+import { enterSpan, withCorrelation, withTraceparent, type Metadata, type OpenSpan, type SpanEvent, type Telemetry } from '@rx-telemetry/core';
 import type { ChannelSubscriptions } from './channel-subscriptions.js';
 import { HTTP_SERVER_SPAN } from './events.js';
 import type { FailureCounter } from './failure-counter.js';
 import type { OpenRequests } from './open-requests.js';
-import type { RequestContext } from './request-context.js';
 import { ServerRequestSpan } from './server-request-span.js';
 import { newRequestId } from './request-ids.js';
 import { correlationIdFrom, pathOf } from './url-parts.js';
@@ -34,22 +33,24 @@ interface FinishMessage {
 // Server requests are roots of their own (or continue an incoming traceparent): this resource was
 // made at module load, outside any span or correlation, and the span is opened inside it.
 const ROOT = new AsyncResource('rx-telemetry.diagnostics.root', { requireManualDestroy: true });
-const swallow = (): void => undefined;
 const ABORTED = 'the connection closed before the response finished';
 
-/** `http.server.request.start` / `http.server.response.finish` → `['http','server','request']` spans. */
+/**
+ * `http.server.request.start` / `http.server.response.finish` → `['http','server','request']` spans.
+ * Node publishes the start synchronously right before it calls the request listener, so the span
+ * opened there is entered (core's `enterSpan`) for the rest of that execution: the handler, and
+ * everything it schedules, runs with the server span as current span and its correlation id.
+ */
 export class ServerRequests {
   readonly #spans: SpanEvent;
   readonly #open: OpenRequests;
-  readonly #context: RequestContext;
   readonly #failures: FailureCounter;
   readonly #options: ServerRequestOptions;
   readonly #records = new WeakMap<ServerResponse, ServerRequestSpan>();
 
-  constructor(bus: Telemetry, subscriptions: ChannelSubscriptions, open: OpenRequests, context: RequestContext, failures: FailureCounter, options: ServerRequestOptions) {
+  constructor(bus: Telemetry, subscriptions: ChannelSubscriptions, open: OpenRequests, failures: FailureCounter, options: ServerRequestOptions) {
     this.#spans = bus.spanEvent(HTTP_SERVER_SPAN);
     this.#open = open;
-    this.#context = context;
     this.#failures = failures;
     this.#options = options;
     subscriptions.subscribe<StartMessage>('http.server.request.start', (m) => this.#start(m));
@@ -58,11 +59,10 @@ export class ServerRequests {
 
   #start({ request, response, socket }: StartMessage): void {
     const spans = this.#spans;
-    if (!spans.active || !this.#open.hasRoom()) {
-      this.#context.enter(undefined);
-      return;
-    }
-    const record = new ServerRequestSpan(currentSpanId(), correlationId(), this.#open);
+    // Untraced (nobody observes, or the bound is reached): the handler runs in the connection's
+    // context, which on a keep-alive connection still holds the previous request's span (core has
+    // no way to leave an entered span; see docs/diagnostics.md).
+    if (!spans.active || !this.#open.hasRoom()) return;
     const metadata: Metadata = {
       kind: 'server',
       method: request.method,
@@ -72,15 +72,13 @@ export class ServerRequests {
     const options = this.#options;
     const id = (options.correlationHeader === false ? undefined : correlationIdFrom(request.headers[options.correlationHeader])) ?? newRequestId();
     const traceparent = options.traceparent ? request.headers.traceparent : undefined;
-    ROOT.runInAsyncScope(openServerSpan, null, spans, metadata, record, id, traceparent);
-    if (record.resource === undefined) {
-      // Core did not open a span (nobody observes any more, or it reported a failure).
-      this.#context.enter(undefined);
-      return;
-    }
+    const span = ROOT.runInAsyncScope(openServerSpan, null, spans, metadata, id, traceparent);
+    if (span.spanId === 0) return; // core opened none (nobody observes any more, or it reported a failure)
+    const record = new ServerRequestSpan(span, this.#open);
     this.#open.add(record);
     this.#records.set(response, record);
-    this.#context.enter(record);
+    // The request listener runs next, in this execution: from here on the server span is current.
+    enterSpan(span);
     response.once('close', () => {
       // After a finished response 'close' comes too: only an unfinished one is an abort (and worth an Error's stack).
       if (!record.ended) record.fail(new Error(ABORTED), response.headersSent ? response.statusCode : undefined);
@@ -105,8 +103,7 @@ export class ServerRequests {
   }
 }
 
-function openServerSpan(spans: SpanEvent, metadata: Metadata, record: ServerRequestSpan, id: string, traceparent: string | string[] | undefined): void {
-  const run = (): void => void spans.run(metadata, (scope) => record.begin(scope))?.then(undefined, swallow);
-  if (traceparent === undefined) withCorrelation(id, run);
-  else withTraceparent(traceparent, () => withCorrelation(id, run));
+function openServerSpan(spans: SpanEvent, metadata: Metadata, id: string, traceparent: string | string[] | undefined): OpenSpan {
+  const start = (): OpenSpan => spans.start(metadata);
+  return traceparent === undefined ? withCorrelation(id, start) : withTraceparent(traceparent, () => withCorrelation(id, start));
 }

@@ -18,11 +18,19 @@ describe('docs examples run', function () {
     expect(r.stdout).to.match(/^pong$/m);
   });
 
-  it('README.md: the fetch made by the handler is a child of its server span with the caller’s x-request-id', async () => {
+  it("README.md: the handler's own span is a child of its server span, its fetch a child of that, all with the caller's x-request-id and one trace to the backend", async () => {
     const r = await runDoc(join(PACKAGE_DIR, 'README.md'), PACKAGE_DIR, 30_000);
     expect(r.status, r.stderr).to.equal(0);
-    const server = /^http\.server\.request\.stop GET \/orders\/7 200 span (\d+) \(root\) req-1 /m.exec(r.stdout);
-    expect(server, r.stdout).to.not.equal(null);
-    expect(r.stdout).to.match(new RegExp(`^undici\\.request\\.stop GET /stock 200 span \\d+ \\(child of ${server![1]}\\) req-1 `, 'm'));
+    const line = (pattern: string) => {
+      const m = new RegExp(`^${pattern} req-1 trace ([0-9a-f]{8}) `, 'm').exec(r.stdout);
+      expect(m, `${pattern} in\n${r.stdout}`).to.not.equal(null);
+      return m!;
+    };
+    const api = line('http\\.server\\.request\\.stop GET /orders/7 200 span (\\d+) \\(local root\\)');
+    const load = line(`orders\\.load\\.stop order 7 span (\\d+) \\(child of ${api[1]}\\)`);
+    const fetched = line(`undici\\.request\\.stop GET /stock 200 span \\d+ \\(child of ${load[1]}\\)`);
+    const backend = line('http\\.server\\.request\\.stop GET /stock 200 span \\d+ \\(local root\\)');
+    const first = /^undici\.request\.stop GET \/orders\/7 200 span \d+ \(local root\) - trace ([0-9a-f]{8}) /m.exec(r.stdout);
+    expect([api[2], load[2], fetched[1], backend[1]]).to.deep.equal([first?.[1], first?.[1], first?.[1], first?.[1]]);
   });
 });

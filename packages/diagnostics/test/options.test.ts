@@ -25,6 +25,22 @@ describe('options are checked (a wiring mistake is a TypeError naming it)', () =
     expect(bridge({ maxOpenRequests: 0 })).to.throw(TypeError, /maxOpenRequests/);
   });
 
+  it('propagate: an unknown key, a non-boolean, the correlation id without a header, or any header without fetch are TypeErrors', () => {
+    expect(bridge({ propagate: { traceParent: true } })).to.throw(TypeError, /unknown option 'propagate.traceParent'; known: traceparent, correlationId/);
+    expect(bridge({ propagate: 'yes' })).to.throw(TypeError, /options.propagate must be a boolean/);
+    expect(bridge({ propagate: { correlationId: true }, correlationHeader: false })).to.throw(TypeError, /needs a correlationHeader/);
+    expect(bridge({ http: true, fetch: false, propagate: true })).to.throw(TypeError, /needs fetch: true/);
+    expect(bridge({ http: true, fetch: false, propagate: { traceparent: true } })).to.throw(TypeError, /needs fetch: true/);
+  });
+
+  it('propagate left out or false needs no fetch; propagate: true with correlationHeader: false is accepted (traceparent only)', () => {
+    for (const options of [{ http: true, fetch: false }, { http: true, fetch: false, propagate: false }, { correlationHeader: false, propagate: true }]) {
+      const made = bridgeDiagnostics(new Telemetry(), options as DiagnosticsOptions);
+      expect(made.channels).to.not.be.empty;
+      void made.stop();
+    }
+  });
+
   it('something other than a bus is a TypeError', () => {
     expect(() => bridgeDiagnostics({} as Telemetry)).to.throw(TypeError, /Telemetry bus/);
     expect(() => publishSpans(undefined as unknown as Telemetry)).to.throw(TypeError, /Telemetry bus/);
