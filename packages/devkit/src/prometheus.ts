@@ -56,7 +56,10 @@ export function prometheusConfig(targets: readonly ScrapeTarget[], intervalS = 1
  * Starts Debian's `prometheus` on 127.0.0.1 with a temp storage dir and a generated config.
  * A missing binary is an error (tests fail, never skip).
  */
-export async function startPrometheus(targets: readonly ScrapeTarget[], options: { intervalS?: number; binary?: string } = {}): Promise<PrometheusPeer> {
+export async function startPrometheus(
+  targets: readonly ScrapeTarget[],
+  options: { intervalS?: number; binary?: string; /** More flags, e.g. `--enable-feature=exemplar-storage`. */ extraArgs?: readonly string[] } = {},
+): Promise<PrometheusPeer> {
   const dir = await tempDir('prometheus');
   const config = prometheusConfig(targets, options.intervalS ?? 1);
   const configFile = join(dir.path, 'prometheus.yml');
@@ -73,6 +76,7 @@ export async function startPrometheus(targets: readonly ScrapeTarget[], options:
         `--storage.tsdb.path=${join(dir.path, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--log.level=warn',
+        ...(options.extraArgs ?? []),
       ],
       { ready: () => httpOk(`${url}/-/ready`), cwd: dir.path },
     );

@@ -62,7 +62,6 @@ export class AggregatorMetricProducer implements MetricProducer {
   readonly #maxBuckets: number;
   readonly #maxScale: number;
   readonly #now: () => number;
-  readonly #start: HrTime;
 
   constructor(aggregator: Aggregator, options: AggregatorMetricProducerOptions) {
     if (!(aggregator instanceof Aggregator)) throw new TypeError('AggregatorMetricProducer: the first argument must be an Aggregator');
@@ -88,7 +87,6 @@ export class AggregatorMetricProducer implements MetricProducer {
     this.#maxBuckets = maxExponentialBuckets;
     this.#maxScale = maxScaleFor(aggregator.significantDigits);
     this.#now = options.now ?? Date.now;
-    this.#start = hrTime(this.#now());
     this.resource = resourceFromAttributes({ ...resourceAttributes, 'service.name': serviceName, 'service.instance.id': serviceInstanceId });
   }
 
@@ -96,8 +94,11 @@ export class AggregatorMetricProducer implements MetricProducer {
   async collect(): Promise<CollectionResult> {
     const metrics: MetricData[] = [];
     const errors: unknown[] = [];
-    const end = hrTime(this.#now());
-    const start = this.#start;
+    const endMs = this.#now();
+    const end = hrTime(endMs);
+    // A cumulative point starts when its series' counts started (a series removed as idle and
+    // recorded again starts anew); never after the collection.
+    const startOf = (s: CollectedSeries): HrTime => hrTime(Math.min(s.created, endMs));
     let points: DataPoint<number>[] | DataPoint<Histogram>[] | DataPoint<ExponentialHistogram>[] = [];
     let exponential = false;
     const counts: number[] = [];
@@ -117,12 +118,12 @@ export class AggregatorMetricProducer implements MetricProducer {
         return true;
       },
       value: (_m, s, value) => {
-        (points as DataPoint<number>[]).push({ startTime: start, endTime: end, attributes: attributesOf(s), value });
+        (points as DataPoint<number>[]).push({ startTime: startOf(s), endTime: end, attributes: attributesOf(s), value });
       },
       histogram: (m, s, r) => {
         try {
-          if (exponential) (points as DataPoint<ExponentialHistogram>[]).push({ startTime: start, endTime: end, attributes: attributesOf(s), value: this.#exponentialOf(r) });
-          else (points as DataPoint<Histogram>[]).push({ startTime: start, endTime: end, attributes: attributesOf(s), value: explicitOf(m, r, counts) });
+          if (exponential) (points as DataPoint<ExponentialHistogram>[]).push({ startTime: startOf(s), endTime: end, attributes: attributesOf(s), value: this.#exponentialOf(r) });
+          else (points as DataPoint<Histogram>[]).push({ startTime: startOf(s), endTime: end, attributes: attributesOf(s), value: explicitOf(m, r, counts) });
         } catch (error) {
           errors.push(error);
         }

@@ -93,17 +93,20 @@ describe('AggregatorMetricProducer', () => {
     const telemetry = new Telemetry();
     const agg = new Aggregator(telemetry, { maxSeriesPerMetric: 1, metrics: [counter('a.b.count', { tags: ['k'] }), counter('c.d.count')] });
     for (const k of ['x', 'y', 'z']) telemetry.emit(['a', 'b'], {}, { k });
-    let clock = 1_700_000_000_000;
+    const created: number[] = [];
+    agg.collect({ value: (_m, s) => void created.push(s.created) });
+    const clock = created[1] + 5000;
     const producer = new AggregatorMetricProducer(agg, { serviceName: 'svc', now: () => clock });
-    clock += 5000;
     const { resourceMetrics, errors } = await producer.collect();
+    const hr = (ms: number): [number, number] => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
     expect(errors).to.deep.equal([]);
     const metrics = resourceMetrics.scopeMetrics[0].metrics;
     expect(metrics.map((m) => m.descriptor.name)).to.deep.equal(['a.b.count']);
     const points = metrics[0].dataPoints.map((p) => [p.attributes, p.value, p.startTime, p.endTime]);
+    // Each point starts when its series was created.
     expect(points).to.deep.equal([
-      [{ k: 'x' }, 1, [1_700_000_000, 0], [1_700_000_005, 0]],
-      [{ 'otel.metric.overflow': true }, 2, [1_700_000_000, 0], [1_700_000_005, 0]],
+      [{ k: 'x' }, 1, hr(created[0]), hr(clock)],
+      [{ 'otel.metric.overflow': true }, 2, hr(created[1]), hr(clock)],
     ]);
     expect(typeof producer.resource.attributes['service.instance.id']).to.equal('string');
     void agg.stop();

@@ -30,17 +30,17 @@ export interface Family {
 
 export const QUANTILE_LABELS = ['0.5', '0.9', '0.95', '0.99', '0.999'] as const;
 
-/** The names a family of `type` called `name` takes: its family names and every sample name. */
+/** The names a family of `type` called `name` takes: its family names and every sample name (OpenMetrics' `_created` included). */
 export function familyNames(type: PromType, name: string): string[] {
   switch (type) {
     case 'counter':
-      return [name, `${name}_total`];
+      return [name, `${name}_total`, `${name}_created`];
     case 'gauge':
       return [name];
     case 'histogram':
-      return [name, `${name}_bucket`, `${name}_sum`, `${name}_count`];
+      return [name, `${name}_bucket`, `${name}_sum`, `${name}_count`, `${name}_created`];
     case 'summary':
-      return [name, `${name}_sum`, `${name}_count`];
+      return [name, `${name}_sum`, `${name}_count`, `${name}_created`];
   }
 }
 

@@ -1,7 +1,9 @@
-import type { CollectedMetric, CollectedSeries, HistogramReading, MetricsVisitor } from '@rx-telemetry/hdr';
+import type { CollectedMetric, CollectedSeries, Exemplar, HistogramReading, MetricsVisitor } from '@rx-telemetry/hdr';
 import { formatNumber } from './escape.js';
+import { exemplarText } from './exemplar.js';
 import { QUANTILE_LABELS, toBase, type Family } from './family.js';
 import { Output } from './output.js';
+import type { PrefixCache } from './prefix-cache.js';
 
 export type Format = 'text' | 'openmetrics';
 
@@ -9,22 +11,30 @@ export type Format = 'text' | 'openmetrics';
 const QUANTILES: readonly number[] = Object.freeze([50, 90, 95, 99, 99.9]);
 
 /**
- * Every sample's text up to its value (`name{labels} `), in render order, for one series. Built
- * once per series and reporter: a scrape then pushes a cached flat prefix and a short number per
- * sample, and joining flat strings is a copy, where joining freshly concatenated ones is not.
+ * Every sample's text up to its value (`name{labels} `), in render order, for one series, then
+ * (counter, histogram, summary) its OpenMetrics `_created` sample's. Built once per series and
+ * reporter: a scrape then pushes a cached flat prefix and a short number per sample, and joining
+ * flat strings is a copy, where joining freshly concatenated ones is not.
  */
 export function samplePrefixes(f: Family, labels: string): string[] {
   const lc = labels === '' ? '' : `${labels},`;
   const lb = labels === '' ? ' ' : `{${labels}} `;
+  const created = `${f.name}_created${lb}`;
   switch (f.type) {
     case 'counter':
+      return [`${f.sample}${lb}`, created];
     case 'gauge':
       return [`${f.sample}${lb}`];
     case 'histogram':
-      return [...f.le.map((le) => `${f.name}_bucket{${lc}${le}`), `${f.name}_bucket{${lc}le="+Inf"} `, `${f.name}_sum${lb}`, `${f.name}_count${lb}`];
+      return [...f.le.map((le) => `${f.name}_bucket{${lc}${le}`), `${f.name}_bucket{${lc}le="+Inf"} `, `${f.name}_sum${lb}`, `${f.name}_count${lb}`, created];
     case 'summary':
-      return [...QUANTILE_LABELS.map((q) => `${f.name}{${lc}quantile="${q}"} `), `${f.name}_sum${lb}`, `${f.name}_count${lb}`];
+      return [...QUANTILE_LABELS.map((q) => `${f.name}{${lc}quantile="${q}"} `), `${f.name}_sum${lb}`, `${f.name}_count${lb}`, created];
   }
+}
+
+/** `_created`'s value: seconds since the Unix epoch, to the millisecond. */
+function createdText(created: number): string {
+  return `${formatNumber(created / 1000)}\n`;
 }
 
 /**
@@ -34,6 +44,7 @@ export function samplePrefixes(f: Family, labels: string): string[] {
 export class Renderer implements MetricsVisitor {
   #out = new Output();
   #format: Format = 'text';
+  #om = false;
   #family: Family | undefined = undefined;
   #skipNegative = false;
   readonly #counts: number[] = [];
@@ -41,16 +52,23 @@ export class Renderer implements MetricsVisitor {
 
   constructor(
     readonly families: ReadonlyMap<CollectedMetric, Family>,
-    readonly prefixesOf: (s: CollectedSeries, f: Family) => readonly string[],
+    readonly prefixes: PrefixCache,
   ) {}
 
   begin(format: Format): Output {
     this.#out = new Output();
     this.#format = format;
+    this.#om = format === 'openmetrics';
     return this.#out;
   }
 
+  /** After the read: the last metric's prefixes are settled. */
+  end(): void {
+    this.prefixes.end();
+  }
+
   metric(m: CollectedMetric): boolean {
+    this.prefixes.begin(m);
     const f = this.families.get(m) as Family;
     this.#family = f;
     this.#out.push(this.#format === 'openmetrics' ? f.omHeader : f.textHeader);
@@ -60,33 +78,46 @@ export class Renderer implements MetricsVisitor {
     return true;
   }
 
-  value(_m: CollectedMetric, s: CollectedSeries, value: number): void {
+  value(_m: CollectedMetric, s: CollectedSeries, value: number, exemplar: Exemplar | undefined): void {
     if (this.#skipNegative && value < 0) return;
     const f = this.#family as Family;
     const out = this.#out;
-    out.push(this.prefixesOf(s, f)[0]);
-    out.push(`${formatNumber(toBase(f, value))}\n`);
+    const p = this.prefixes.get(s, f);
+    out.push(p[0]);
+    if (!this.#om || f.type !== 'counter') {
+      out.push(`${formatNumber(toBase(f, value))}\n`);
+      return;
+    }
+    // OpenMetrics only: the exemplar after a counter's value, then its _created.
+    out.push(exemplar === undefined ? `${formatNumber(toBase(f, value))}\n` : `${formatNumber(toBase(f, value))}${exemplarText(exemplar, toBase(f, exemplar.value))}\n`);
+    out.push(p[1]);
+    out.push(createdText(s.created));
   }
 
   histogram(_m: CollectedMetric, s: CollectedSeries, r: HistogramReading): void {
     const f = this.#family as Family;
     const out = this.#out;
-    const p = this.prefixesOf(s, f);
+    const p = this.prefixes.get(s, f);
     const total = r.total;
+    const om = this.#om;
     if (f.type === 'histogram') {
       const counts = r.cumulativeCounts(this.#counts);
       const n = f.le.length;
       for (let j = 0; j < n; j++) {
         out.push(p[j]);
-        out.push(`${counts[j]}\n`);
+        out.push(om ? this.#withExemplar(f, `${counts[j]}`, r.exemplar(j)) : `${counts[j]}\n`);
       }
       const count = `${total.count}\n`;
       out.push(p[n]);
-      out.push(count);
+      out.push(om ? this.#withExemplar(f, `${total.count}`, r.exemplar(n)) : count);
       out.push(p[n + 1]);
       out.push(`${formatNumber(toBase(f, total.sum))}\n`);
       out.push(p[n + 2]);
       out.push(count);
+      if (om) {
+        out.push(p[n + 3]);
+        out.push(createdText(s.created));
+      }
       return;
     }
     const w = r.window;
@@ -100,5 +131,13 @@ export class Renderer implements MetricsVisitor {
     out.push(`${formatNumber(toBase(f, total.sum))}\n`);
     out.push(p[6]);
     out.push(`${total.count}\n`);
+    if (this.#om) {
+      out.push(p[7]);
+      out.push(createdText(s.created));
+    }
+  }
+
+  #withExemplar(f: Family, sample: string, e: Exemplar | undefined): string {
+    return e === undefined ? `${sample}\n` : `${sample}${exemplarText(e, toBase(f, e.value))}\n`;
   }
 }

@@ -6,6 +6,7 @@ import type { Family } from './family.js';
 import { checkedDefaults, familiesOf } from './families.js';
 import { labelName } from './names.js';
 import { Output } from './output.js';
+import { PrefixCache } from './prefix-cache.js';
 import { pushTarget, pushText, type PushOptions } from './push.js';
 import { schedulePushes, type PushEveryOptions, type Pushing } from './push-schedule.js';
 import { Renderer, samplePrefixes, type Format } from './render.js';
@@ -43,9 +44,6 @@ export class PrometheusReporter {
   readonly #prefix: string;
   readonly #defaults: readonly (readonly [string, string])[];
   readonly #families: Map<CollectedMetric, Family>;
-  // A Map, not a WeakMap: series live as long as their aggregator, and ephemeron tables of
-  // 10,000 entries slow down every major GC.
-  readonly #prefixes = new Map<CollectedSeries, readonly string[]>();
   readonly #renderer: Renderer;
   readonly #metrics: CollectedMetric[] = [];
   readonly #servers = new Set<Listening>();
@@ -78,7 +76,7 @@ export class PrometheusReporter {
         return false;
       },
     });
-    this.#renderer = new Renderer(this.#families, this.#prefixesOf);
+    this.#renderer = new Renderer(this.#families, new PrefixCache(this.#prefixesOf));
     this.#removeHealthCheck = telemetry.addHealthCheck(this.id, () => this.#health());
     this.#stop = telemetry.manage('prometheus-reporter', () => this.#close());
   }
@@ -88,6 +86,7 @@ export class PrometheusReporter {
     if (format !== 'text' && format !== 'openmetrics') throw new TypeError(`render: format must be 'text' or 'openmetrics', got ${String(format)}`);
     const out: Output = this.#renderer.begin(format);
     this.#aggregator.collect(this.#renderer);
+    this.#renderer.end();
     out.push(selfMetricsText(this.#prefix, this.#defaults, this.#metrics, this.#families, format));
     if (format === 'openmetrics') out.push('# EOF\n');
     return out.toString();
@@ -190,10 +189,8 @@ export class PrometheusReporter {
     if (this.#stopped) throw new Error(`PrometheusReporter.${what}: the reporter is stopped`);
   }
 
-  // Sample prefixes are built once per series and reporter, then reused by every scrape.
+  // Sample prefixes are built once per series and reporter (PrefixCache), then reused by every scrape.
   readonly #prefixesOf = (s: CollectedSeries, f: Family): readonly string[] => {
-    const cached = this.#prefixes.get(s);
-    if (cached !== undefined) return cached;
     const pairs: string[] = [];
     const own = new Set<string>();
     const tags = f.metric.definition.tags;
@@ -204,8 +201,6 @@ export class PrometheusReporter {
       pairs.push(`${name}="${escapeLabelValue(s.tags[k])}"`);
     }
     const defaults = this.#defaults.filter(([k]) => !own.has(k)).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
-    const prefixes = samplePrefixes(f, [...defaults, ...pairs].join(','));
-    this.#prefixes.set(s, prefixes);
-    return prefixes;
+    return samplePrefixes(f, [...defaults, ...pairs].join(','));
   };
 }

@@ -9,6 +9,7 @@ export const SELF_METRICS: readonly (readonly [string, string, (m: CollectedMetr
   ['dropped_events', 'Events skipped for a missing or non-finite measurement or a missing tag', (m) => m.droppedEvents],
   ['overflow_events', 'Events folded into the overflow series after maxSeriesPerMetric', (m) => m.overflowSeries],
   ['folded_events', 'Events whose tag values held lone UTF-16 surrogates, recorded with U+FFFD in their place', (m) => m.foldedEvents],
+  ['removed_series', 'Series removed from the store after idleSeriesMs without an update', (m) => m.removedSeries],
 ];
 
 /** A self-metric's family name (a counter: its sample adds `_total`). */

@@ -48,6 +48,7 @@ describe('against a real Prometheus and Pushgateway', function () {
   let batch: Aggregator;
   let gateway: PushgatewayPeer;
   let prometheus: PrometheusPeer;
+  const startedAt = Date.now();
 
   before(async () => {
     telemetry = new Telemetry();
@@ -95,7 +96,8 @@ describe('against a real Prometheus and Pushgateway', function () {
   it('stores every series of a scrape of listen() with the values we rendered', async () => {
     await prometheus.waitFor('up{job="app"}', (r) => r.length === 1 && r[0].value[1] === '1');
     const ours = samplesOf(reporter.render('text'));
-    const stored = await prometheus.waitFor('{job="app",__name__!~"up|scrape_.*"}', (r) => r.length >= ours.length);
+    // Prometheus 2.42 scrapes OpenMetrics and stores its _created samples as series of their own (checked below).
+    const stored = await prometheus.waitFor('{job="app",__name__!~"up|scrape_.*|.*_created"}', (r) => r.length >= ours.length);
     const theirs = new Map(stored.map((s) => [keyOf(s.metric, ['job', 'instance']), Number(s.value[1])]));
     expect(ours.length).to.be.greaterThan(40);
     for (const { key, value } of ours) {
@@ -103,6 +105,21 @@ describe('against a real Prometheus and Pushgateway', function () {
       expect(same(theirs.get(key) as number, value), `${key}: ours ${value}, Prometheus ${theirs.get(key)}`).to.equal(true);
     }
     expect(theirs.size).to.equal(ours.length);
+  });
+
+  it('stores OpenMetrics _created for every counter, histogram and summary series: when the series started', async () => {
+    const created = await prometheus.waitFor('{job="app",__name__=~".*_created"}', (r) => r.length > 0);
+    const expected = new Set<string>();
+    agg.collect({
+      metric: (m) => m.definition.type !== 'lastValue',
+      value: (m, s) => void expected.add(`${m.definition.name}${JSON.stringify(s.tags)}@${s.created / 1000}`),
+      histogram: (m, s) => void expected.add(`${m.definition.name}${JSON.stringify(s.tags)}@${s.created / 1000}`),
+    });
+    expect(created.length).to.equal(expected.size);
+    for (const c of created) {
+      expect(Number(c.value[1])).to.be.within(startedAt / 1000 - 1, Date.now() / 1000);
+      expect([...expected].some((e) => e.endsWith(`@${Number(c.value[1])}`)), JSON.stringify(c)).to.equal(true);
+    }
   });
 
   it('histogram_quantile(0.99) over our buckets agrees with our own p99 to bucket precision', async () => {
