@@ -47,6 +47,16 @@ export function currentTraceContext(): TraceContext | undefined {
   return (dispatchState.span ?? storage.getStore())?.traceContext();
 }
 
+/**
+ * What `currentTraceContext()` would read, without making ids: the innermost span (or
+ * `withTraceparent` context) as a `TraceSource`, for code that keeps a reference on a hot path and
+ * reads ids later (exemplars: ids are made only if the exemplar is ever exposed). Keeping it
+ * retains that span until the reference is dropped.
+ */
+export function currentTraceSource(): TraceSource | undefined {
+  return dispatchState.span ?? storage.getStore();
+}
+
 /** The current trace context as a `traceparent` header value, for outgoing requests. */
 export function traceparent(): string | undefined {
   const ctx = currentTraceContext();

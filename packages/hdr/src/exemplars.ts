@@ -1,14 +1,13 @@
-import { currentTraceContext, type TraceContext } from '@rx-telemetry/core';
+import { currentTraceSource, type TraceContext, type TraceSource } from '@rx-telemetry/core';
 
 /**
- * What a record keeps of the active span, and how a read turns it into ids. Core offers only
- * `currentTraceContext()`, which makes the span's ids on first read (~1.4 µs per span that had
- * none); with a core accessor that returns the span's trace source without making ids, the record
- * would keep that reference and `traceOf` would call its `traceContext()` at read time instead.
+ * What a record keeps of the active span, and how a read turns it into ids: the span itself (core's
+ * `currentTraceSource()`, a lookup), its W3C ids made only if the exemplar is ever read. The kept
+ * reference retains that span until a newer record replaces it: one per series and bucket at most.
  */
-type TraceRef = TraceContext;
-const captureTrace: () => TraceRef | undefined = currentTraceContext;
-const traceOf = (ref: TraceRef): TraceContext => ref;
+type TraceRef = TraceSource;
+const captureTrace: () => TraceRef | undefined = currentTraceSource;
+const traceOf = (ref: TraceRef): TraceContext | undefined => ref.traceContext();
 export { captureTrace };
 
 /**
@@ -94,6 +93,7 @@ export class ExemplarStore {
     const ref = this.refs[k];
     if (ref === undefined) return undefined;
     const ctx = traceOf(ref);
+    if (ctx === undefined) return undefined;
     out.value = this.data[2 * k];
     out.timestamp = Math.round(this.data[2 * k + 1]);
     out.traceId = ctx.traceId;

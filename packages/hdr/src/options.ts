@@ -19,10 +19,9 @@ export interface AggregatorOptions {
   /**
    * Counters and distributions keep the latest exemplar (value, trace and span id, timestamp) per
    * series, and per Prometheus bucket for a distribution, of records made while a span is active
-   * (read through `collect()`). Default false: with core's `currentTraceContext()` a record in a
-   * span whose ids nobody asked for yet makes them (~1.4 µs per span, measured), and a record with
-   * no span pays the context lookup; turn it on when traces are exported (the OTel bridge makes the
-   * ids anyway).
+   * (read through `collect()`). A record keeps a reference to the span (core's
+   * `currentTraceSource()`) and its ids are made only when read. Default false: a record with no
+   * span active still pays the context lookup (~5 ns); turn it on when traces are exported.
    */
   readonly exemplars?: boolean;
   /**
