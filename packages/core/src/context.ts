@@ -54,7 +54,10 @@ export function currentTraceContext(): TraceContext | undefined {
  * retains that span until the reference is dropped.
  */
 export function currentTraceSource(): TraceSource | undefined {
-  return dispatchState.span ?? storage.getStore();
+  let source: TraceSource | undefined = dispatchState.span ?? storage.getStore();
+  // A withCorrelation store carries no trace of its own: the one it continues, if any.
+  while (source instanceof PlainStore && source.remote === undefined) source = source.outer;
+  return source;
 }
 
 /** The current trace context as a `traceparent` header value, for outgoing requests. */

@@ -114,3 +114,18 @@ describe('W3C trace context', () => {
     expect(parent?.spanId).to.equal('00f067aa0ba902b7');
   });
 });
+
+describe('currentTraceSource', () => {
+  it('is undefined outside spans, also inside withCorrelation alone', async () => {
+    const { currentTraceSource } = await import('../src/index.js');
+    expect([currentTraceSource(), withCorrelation('c', () => currentTraceSource())]).to.deep.equal([undefined, undefined]);
+  });
+
+  it('gives the span whose ids currentTraceContext() reads, without making them first', async () => {
+    const { currentTraceSource } = await import('../src/index.js');
+    const t = new Telemetry();
+    t.attach('h', ['s', 'stop'], () => undefined);
+    const [source, ctx] = t.span(['s'], {}, () => withCorrelation('c', () => [currentTraceSource(), currentTraceContext()]));
+    expect((source as { traceContext(): TraceContext }).traceContext()).to.equal(ctx);
+  });
+});
