@@ -20,7 +20,10 @@ const { values: args } = parseArgs({ options: { port: { type: 'string', default:
 const REQUEST = ['http', 'server', 'request'];
 
 // 1. Metrics: one span per request feeds them all (names as OpenTelemetry's HTTP conventions).
+// Exemplars: each series (and duration bucket) keeps its latest request's trace and span id, so a
+// Prometheus with exemplar storage links a latency spike to the very trace behind it.
 const aggregator = new Aggregator(telemetry, {
+  exemplars: true,
   metrics: [
     counter('http.server.requests', { eventName: [...REQUEST, 'stop'], tags: ['method', 'route', 'status'], description: 'Answered requests' }),
     counter('http.server.exceptions', { eventName: [...REQUEST, 'exception'], tags: ['method', 'route'], description: 'Requests whose handler threw (answered 500)' }),

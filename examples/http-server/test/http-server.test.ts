@@ -44,6 +44,7 @@ describe('examples/http-server', function () {
   let metricsUrl = '';
   const answers: Record<string, Answer> = {};
   let metricsText = '';
+  let openMetrics = '';
 
   async function get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
     const res = await fetch(`${app}${path}`, { headers });
@@ -78,6 +79,7 @@ describe('examples/http-server', function () {
     answers.unmatched = await get('/no/such/page');
     answers.badHeader = await get('/hello', { traceparent: 'not-a-traceparent', 'x-request-id': 'req-bad' });
     metricsText = await (await fetch(metricsUrl)).text();
+    openMetrics = await (await fetch(metricsUrl, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } })).text();
     child.kill('SIGTERM');
     const result = await Promise.race([exit, new Promise<undefined>((r) => setTimeout(() => r(undefined), 10_000).unref())]);
     if (result === undefined) {
@@ -149,6 +151,24 @@ describe('examples/http-server', function () {
     expect(value('http_server_requests_total{service="http-server-example",method="GET",route="(unmatched)",status="404"}')).to.equal('1');
     expect(value('http_server_exceptions_total{service="http-server-example",method="GET",route="/boom"}')).to.equal('1');
     expect(value('http_server_request_duration_seconds_count{service="http-server-example",method="GET",route="/users/:id"}')).to.equal('2');
+  });
+
+  it('links metrics to traces: every OpenMetrics exemplar carries the trace and span id of a request, the same as its log line and exported span', () => {
+    const exemplars = [...openMetrics.matchAll(/^(http_server_\S+?)\{([^}]*)\} \S+ # \{trace_id="([0-9a-f]{32})",span_id="([0-9a-f]{16})"\} \S+ \S+$/gm)].map((m) => ({ sample: m[1], labels: m[2], traceId: m[3], spanId: m[4] }));
+    const bySpan = new Map(Object.values(answers).map((a) => [a.trace.spanId, a]));
+    expect(exemplars.length, openMetrics).to.be.greaterThan(0);
+    for (const e of exemplars) {
+      const request = bySpan.get(e.spanId);
+      expect(request, `exemplar span ${e.spanId} is one of our requests`).not.to.equal(undefined);
+      expect(e.traceId).to.equal(request!.trace.traceId);
+      expect(stopLine(e.traceId)?.span_id).to.equal(e.spanId);
+      expect(receiver.spans.some((s) => s.traceId === e.traceId && s.spanId === e.spanId)).to.equal(true);
+    }
+    // The /users/:id durations (two requests) have a bucket exemplar from one of those two (the latest in its bucket).
+    const users = [answers.continued.trace.traceId, answers.notFound.trace.traceId];
+    expect(exemplars.some((e) => e.sample === 'http_server_request_duration_seconds_bucket' && e.labels.includes('route="/users/:id"') && users.includes(e.traceId))).to.equal(true);
+    // The classic text format carries none.
+    expect(metricsText).not.to.contain('trace_id=');
   });
 
   it('stops on SIGTERM with one telemetry.shutdown(): the server first, then every part, and exits on its own', async () => {
