@@ -73,7 +73,11 @@ export class LiveSpan implements OpenSpan, ContextStore {
   /** Emits the start event (once the span-context hooks have had their say). */
   emitStart(): void {
     const start = this.targets.startNode;
-    if (start.active) this.emitOwn(start, { monotonicTime: msToNs(this.startTime), systemTime: epochMs(this.startTime) }, this.startMeta);
+    if (!start.active) return;
+    // emitOwn's body, written out: V8 leaves that call un-inlined on the span path.
+    const outer = enterDispatch(this);
+    this.targets.dispatch(start, start.name, { monotonicTime: msToNs(this.startTime), systemTime: epochMs(this.startTime) }, this.startMeta);
+    enterDispatch(outer);
   }
 
   /** Dispatches one of this span's events with this span as the trace context handlers see. */
@@ -99,7 +103,11 @@ export class LiveSpan implements OpenSpan, ContextStore {
       }
       const stop = targets.stopNode;
       if (!stop.active) return;
-      this.emitOwn(stop, this.#endMeasurements(duration, monotonicTime), this.metadata === undefined ? this.startMeta : Object.assign({}, this.startMeta, this.metadata));
+      const m = this.measurements === undefined ? { duration, monotonicTime } : this.#endMeasurements(duration, monotonicTime);
+      const md = this.metadata === undefined ? this.startMeta : Object.assign({}, this.startMeta, this.metadata);
+      const outer = enterDispatch(this);
+      targets.dispatch(stop, stop.name, m, md);
+      enterDispatch(outer);
     } catch (failure) {
       // Hostile metadata (a throwing getter or Proxy) costs the event, never the caller.
       targets.reportFailure([...targets.prefix, 'stop'], failure);

@@ -7,6 +7,7 @@ import { describe, startsWith, type EventName, type Measurements, type Metadata 
 import type { EventNode, HandlerEntry } from './event-node.js';
 import { EventTrie, prune } from './event-trie.js';
 import { SpanResolver } from './span-resolver.js';
+import type { SpanEventImpl } from './span-events.js';
 import type { AttachOptions, Handler, HandlerInfo } from './handler.js';
 import { EMPTY_METADATA, NodeHandle, type Dispatch } from './handles.js';
 import { HealthChecks, type HealthCheck } from './health-checks.js';
@@ -253,7 +254,11 @@ export class Telemetry {
    * failure (hostile metadata, a throwing hook) is reported, never thrown.
    */
   span<T>(prefix: EventName, metadata: Metadata, fn: (scope: SpanScope) => T): T {
-    const ev = this.#spans.resolve(prefix);
+    // The cached case inline (a prefix something is attached under): V8 does not inline the
+    // resolver's call into this path, and the call measured ~7% of a span.
+    let node: EventNode | undefined = Array.isArray(prefix) && prefix.length !== 0 ? this.#root : undefined;
+    for (let i = 0; node !== undefined && i < prefix.length; i++) node = node.children.get(prefix[i]);
+    const ev = (node?.span as SpanEventImpl | undefined) ?? this.#spans.resolve(prefix);
     if (ev === undefined) {
       if (typeof fn !== 'function') throw new TypeError('span: fn must be a function');
       return fn(NOOP_SCOPE);
