@@ -1,3 +1,8 @@
+// One concept, one file, past ~300 lines on purpose: the store's record path and its readers
+// (slice stats, counts, retiring a slice, freeing a series) share one array layout (the head's
+// SLICE fields, the chunk table, the counts blocks). Split across files, every offset would be
+// exported and the layout described twice; the record path is what issue 11's cardinality budget
+// measures.
 import { BlockArena } from './block-arena.js';
 import type { Layout } from './layout.js';
 
