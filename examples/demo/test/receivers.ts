@@ -1,34 +1,14 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startOtlpReceiver } from '@rx-telemetry/devkit/otlp-receiver';
 
-/** An OTLP/HTTP trace receiver: the JSON bodies it got. */
+/** devkit's OTLP/HTTP trace receiver, with each span's attributes flattened to `{ key: value }`. */
 export async function otlpReceiver(): Promise<{ url: string; spans: () => { name: string; attributes: Record<string, unknown> }[]; close(): Promise<void> }> {
-  const bodies: unknown[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      try {
-        bodies.push(JSON.parse(body));
-      } catch {
-        bodies.push(body);
-      }
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  type Body = { resourceSpans?: { scopeSpans?: { spans?: { name: string; attributes?: { key: string; value: Record<string, unknown> }[] }[] }[] }[] };
+  const receiver = await startOtlpReceiver();
   return {
-    url: `http://127.0.0.1:${port}/v1/traces`,
-    spans: () =>
-      (bodies as Body[]).flatMap((b) =>
-        (b.resourceSpans ?? []).flatMap((r) =>
-          (r.scopeSpans ?? []).flatMap((s) => (s.spans ?? []).map((sp) => ({ name: sp.name, attributes: Object.fromEntries((sp.attributes ?? []).map((a) => [a.key, Object.values(a.value)[0]])) }))),
-        ),
-      ),
-    close: () => new Promise((r) => server.close(() => r())),
+    url: receiver.url,
+    spans: () => receiver.spans.map((sp) => ({ name: sp.name, attributes: Object.fromEntries((sp.attributes ?? []).map((a) => [a.key, Object.values(a.value)[0]])) })),
+    close: () => receiver.close(),
   };
 }
 

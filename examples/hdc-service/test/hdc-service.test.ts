@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from '@rx-telemetry/devkit/otlp-receiver';
 
 // Runs the service as a child process (lavapipe on a GPU-less machine) with an OTLP/HTTP
 // receiver, queries it with clean then noisy items until the similarity anomaly fires, and
@@ -9,28 +9,14 @@ import { fileURLToPath } from 'node:url';
 const main = fileURLToPath(new URL('../main.js', import.meta.url));
 const ITEMS = 32;
 
-interface OtlpSpan { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number }
 interface Health { status: string; checks: Record<string, { status: string; detail: string }> }
 interface Similar { best: number; score: number; top: { item: number; score: number }[] }
 
-async function otlpReceiver(): Promise<{ url: string; spans: OtlpSpan[]; server: Server }> {
-  const spans: OtlpSpan[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      if (req.url === '/v1/traces') for (const rs of (JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, spans, server };
-}
 
 describe('examples/hdc-service', function () {
   this.timeout(40_000);
   let child: ChildProcess;
-  let receiver: Awaited<ReturnType<typeof otlpReceiver>>;
+  let receiver: OtlpReceiver;
   let stdout = '';
   let stderr = '';
   let base = '';
@@ -46,9 +32,9 @@ describe('examples/hdc-service', function () {
   };
 
   before(async () => {
-    receiver = await otlpReceiver();
+    receiver = await startOtlpReceiver();
     child = spawn(process.execPath, [main, '--port', '0', '--metrics-port', '0', '--items', String(ITEMS), '--dim', '1024'], {
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exit = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
@@ -84,7 +70,7 @@ describe('examples/hdc-service', function () {
 
   after(async () => {
     child?.kill('SIGKILL');
-    await new Promise((resolve) => receiver?.server.close(resolve));
+    await receiver?.close();
   });
 
   const lines = (): { msg: string; trace_id?: string; metadata: Record<string, unknown> }[] =>

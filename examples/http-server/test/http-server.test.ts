@@ -1,13 +1,12 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from '@rx-telemetry/devkit/otlp-receiver';
 
 // Runs the example as a user would (a child process), sends it requests, stops it with SIGTERM,
 // and checks that each request's log line, exported OpenTelemetry span and response headers
 // carry one correlation id and one W3C trace id.
 
-interface OtlpSpan { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; status?: { code?: number }; attributes: { key: string; value: Record<string, unknown> }[] }
 interface LogLine { msg: string; level: number; trace_id?: string; span_id?: string; correlationId?: string; metadata: Record<string, unknown>; err?: { message: string } }
 interface Answer { status: number; requestId: string | null; trace: { traceId: string; spanId: string } }
 
@@ -15,23 +14,6 @@ const main = fileURLToPath(new URL('../main.js', import.meta.url));
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = '00f067aa0ba902b7';
 
-/** An OTLP/HTTP JSON receiver on 127.0.0.1: what a collector would get. */
-async function otlpReceiver(): Promise<{ url: string; spans: OtlpSpan[]; server: Server }> {
-  const spans: OtlpSpan[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      if (req.url === '/v1/traces') {
-        const doc = JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
-        for (const rs of doc.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, spans, server };
-}
 
 describe('examples/http-server', function () {
   this.timeout(30_000);
@@ -39,7 +21,7 @@ describe('examples/http-server', function () {
   let stdout = '';
   let stderr = '';
   let exit: Promise<{ code: number | null; signal: string | null }>;
-  let receiver: Awaited<ReturnType<typeof otlpReceiver>>;
+  let receiver: OtlpReceiver;
   let app = '';
   let metricsUrl = '';
   const answers: Record<string, Answer> = {};
@@ -54,9 +36,9 @@ describe('examples/http-server', function () {
   }
 
   before(async () => {
-    receiver = await otlpReceiver();
+    receiver = await startOtlpReceiver();
     child = spawn(process.execPath, [main, '--port', '0', '--metrics-port', '0'], {
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -90,7 +72,7 @@ describe('examples/http-server', function () {
 
   after(async () => {
     child?.kill('SIGKILL');
-    await new Promise((resolve) => receiver?.server.close(resolve));
+    await receiver?.close();
   });
 
   const logLines = (): LogLine[] => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from '@rx-telemetry/devkit/otlp-receiver';
 import { startStatsd, type StatsdPeer } from '@rx-telemetry/devkit/statsd';
 
 // Runs the example as a child process against Etsy's StatsD daemon and an OTLP/HTTP receiver,
@@ -11,35 +11,21 @@ const ITEMS = 100;
 const MALFORMED = Array.from({ length: ITEMS }, (_, n) => n).filter((n) => n % 25 === 24).length;
 const STAGES = ['ingest.fetcher.fetch', 'ingest.parser.parse', 'ingest.enricher.enrich', 'ingest.writer.write'];
 
-interface OtlpSpan { traceId: string; spanId: string; parentSpanId?: string; name: string; status?: { code?: number }; attributes: { key: string; value: { intValue?: string | number; stringValue?: string } }[] }
 
-async function otlpReceiver(): Promise<{ url: string; spans: OtlpSpan[]; server: Server }> {
-  const spans: OtlpSpan[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      if (req.url === '/v1/traces') for (const rs of (JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, spans, server };
-}
 
 describe('examples/pipeline', function () {
   this.timeout(30_000);
   let statsd: StatsdPeer;
-  let receiver: Awaited<ReturnType<typeof otlpReceiver>>;
+  let receiver: OtlpReceiver;
   let stdout = '';
   let stderr = '';
   let code: number | null;
   let scraped = '';
 
   before(async () => {
-    [statsd, receiver] = await Promise.all([startStatsd(), otlpReceiver()]);
+    [statsd, receiver] = await Promise.all([startStatsd(), startOtlpReceiver()]);
     const child = spawn(process.execPath, [main, '--items', String(ITEMS), '--port', '0', '--statsd', `127.0.0.1:${statsd.port}`], {
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exit = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
@@ -63,7 +49,7 @@ describe('examples/pipeline', function () {
 
   after(async () => {
     await statsd?.stop();
-    await new Promise((resolve) => receiver?.server.close(resolve));
+    await receiver?.close();
   });
 
   it('exits on its own with status 0, every well-formed item written', () => {
@@ -92,7 +78,7 @@ describe('examples/pipeline', function () {
   });
 
   it('exports each item as one trace across the queues: fetch, then parse, enrich, write, each the child of the one before', () => {
-    const item = (s: OtlpSpan): number => Number(s.attributes.find((a) => a.key === 'item')?.value.intValue);
+    const item = (s: OtlpSpan): number => Number(s.attributes?.find((a) => a.key === 'item')?.value.intValue);
     const byItem = new Map<number, OtlpSpan[]>();
     for (const s of receiver.spans) byItem.set(item(s), [...(byItem.get(item(s)) ?? []), s]);
     expect(byItem.size).to.equal(ITEMS);

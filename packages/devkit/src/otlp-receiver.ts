@@ -1,3 +1,5 @@
+// The one OTLP/HTTP JSON trace receiver the tests use (otel's bridge, the examples, the demo): a
+// collector stands in nowhere here, so a small server on 127.0.0.1 decoding the JSON is the peer.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -7,6 +9,8 @@ export interface OtlpSpan {
   readonly spanId: string;
   readonly parentSpanId?: string;
   readonly name: string;
+  /** OTLP SpanKind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
+  readonly kind?: number;
   readonly startTimeUnixNano: string;
   readonly endTimeUnixNano: string;
   readonly status?: { readonly code?: number; readonly message?: string };
@@ -20,7 +24,10 @@ interface OtlpTraceRequest {
 
 /** A minimal OTLP/HTTP JSON trace receiver on 127.0.0.1: decodes every POST to /v1/traces. */
 export interface OtlpReceiver {
+  /** The traces URL (…/v1/traces), for `OTLPTraceExporter({ url })`. */
   readonly url: string;
+  /** The base URL, for `OTEL_EXPORTER_OTLP_ENDPOINT` (the exporter appends /v1/traces). */
+  readonly endpoint: string;
   readonly spans: OtlpSpan[];
   readonly contentTypes: string[];
   /** Resolves once at least `count` spans have arrived. */
@@ -54,6 +61,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/v1/traces`,
+    endpoint: `http://127.0.0.1:${port}`,
     spans,
     contentTypes,
     waitFor: (count) => (spans.length >= count ? Promise.resolve(spans) : new Promise((resolve) => waiters.push({ count, resolve }))),

@@ -5,7 +5,7 @@ import { Telemetry, withCorrelation, type Measurements } from '@rx-telemetry/cor
 import { expect } from 'chai';
 import { setImmediate as tick } from 'node:timers/promises';
 import { bridgeSpans } from '../src/index.js';
-import { attribute, startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './otlp-receiver.js';
+import { attribute, startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from '@rx-telemetry/devkit/otlp-receiver';
 import { withContextManager } from './tracing.js';
 
 describe('bridgeSpans through OTLP/HTTP JSON to a real receiver', () => {
