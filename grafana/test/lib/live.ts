@@ -1,10 +1,10 @@
 // The live set-up: a service exposing /metrics (the demo or the fixture) and Debian's Prometheus
 // running the shipped grafana/prometheus/prometheus.yml and rules.yml, adapted only where a test must
 // (1 s intervals, the service's real port, absolute rule path), all on 127.0.0.1.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, httpOk, startPeer, tempDir, type PeerProcess } from '@rx-telemetry/devkit/peer-process';
-import type { PromSample } from '@rx-telemetry/devkit/prometheus';
+import { freePort, httpOk, startPeer, type PeerProcess } from '@rx-telemetry/devkit/peer-process';
+import { startPrometheus, type PromSample } from '@rx-telemetry/devkit/prometheus';
 import { prometheusDir } from './dashboards.js';
 
 export interface Service {
@@ -89,31 +89,16 @@ export async function shippedConfig(target: string): Promise<string> {
 }
 
 export async function startShippedPrometheus(target: string): Promise<LivePrometheus> {
-  const dir = await tempDir('grafana-prometheus');
   const config = await shippedConfig(target);
-  const configFile = join(dir.path, 'prometheus.yml');
-  await writeFile(configFile, config);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let peer: PeerProcess;
-  try {
-    peer = await startPeer(
-      'prometheus',
-      '/usr/bin/prometheus',
-      [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir.path, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
-      { ready: () => httpOk(`${url}/-/ready`), cwd: dir.path },
-    );
-  } catch (error) {
-    await dir.remove();
-    throw error;
-  }
+  // devkit's peer runs it (temp storage, loopback, readiness); this file adds the read API the checks need.
+  const prometheus = await startPrometheus([], { config });
+  const { url, query } = prometheus;
   const api = async <T>(path: string): Promise<T> => {
     const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5000) });
     const body = (await res.json()) as { status: string; error?: string; data: T };
     if (body.status !== 'success') throw new Error(`${path}: ${body.error ?? res.status}`);
     return body.data;
   };
-  const query = async (promql: string): Promise<PromSample[]> => (await api<{ result: PromSample[] }>(`/api/v1/query?query=${encodeURIComponent(promql)}`)).result;
   return {
     url,
     config,
@@ -137,9 +122,6 @@ export async function startShippedPrometheus(target: string): Promise<LivePromet
     async targets() {
       return JSON.stringify(await api<unknown>('/api/v1/targets'));
     },
-    async stop() {
-      await peer.stop();
-      await dir.remove();
-    },
+    stop: () => prometheus.stop(),
   };
 }

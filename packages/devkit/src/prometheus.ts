@@ -58,10 +58,17 @@ export function prometheusConfig(targets: readonly ScrapeTarget[], intervalS = 1
  */
 export async function startPrometheus(
   targets: readonly ScrapeTarget[],
-  options: { intervalS?: number; binary?: string; /** More flags, e.g. `--enable-feature=exemplar-storage`. */ extraArgs?: readonly string[] } = {},
+  options: {
+    intervalS?: number;
+    binary?: string;
+    /** More flags, e.g. `--enable-feature=exemplar-storage`. */
+    extraArgs?: readonly string[];
+    /** A whole prometheus.yml to run instead of one generated from `targets` (rule files by absolute path). */
+    config?: string;
+  } = {},
 ): Promise<PrometheusPeer> {
   const dir = await tempDir('prometheus');
-  const config = prometheusConfig(targets, options.intervalS ?? 1);
+  const config = options.config ?? prometheusConfig(targets, options.intervalS ?? 1);
   const configFile = join(dir.path, 'prometheus.yml');
   await writeFile(configFile, config);
   const port = await freePort();
