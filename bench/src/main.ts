@@ -1,6 +1,6 @@
 // `pnpm bench [suite...] [--quick] [--soak] [--check] [--compare f] [--report [f]]` (USAGE in args.ts):
-// runs the suites (every *.bench.js beside this file, core first) one after another in this
-// process, writes one results file, evaluates bench/budgets.json, and optionally compares with an
+// runs the suites (every *.bench.js beside this file, core first) one after another, each in a
+// fresh process of its own (suite-process.ts says why), writes one results file, evaluates bench/budgets.json, and optionally compares with an
 // earlier run or regenerates docs/benchmarks.md.
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -8,14 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE, UsageError, type BenchArgs } from './args.js';
 import { evaluate, failed, printOutcomes, readBudgets } from './check.js';
 import { compareRuns, printComparison } from './compare.js';
-import { resultsDir, setMode, type SuiteResult } from './harness.js';
+import { resultsDir, type SuiteResult } from './harness.js';
 import { progress } from './progress.js';
 import { writeDocs } from './report/docs.js';
+import { runSuiteProcess } from './suite-process.js';
 import { environment, gitState, loadAverage, readResults, resultsFileName, RESULTS_SCHEMA, writeResults, type RunResults } from './results.js';
-
-interface SuiteModule {
-  run(): Promise<SuiteResult | SuiteResult[]>;
-}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const benchRoot = join(here, '..', '..');
@@ -53,8 +50,7 @@ async function runSuites(names: readonly string[], args: BenchArgs): Promise<{ r
   for (const name of names) {
     progress.suite(name);
     try {
-      const mod = (await import(name === SOAK ? './soak.js' : `./${name}.bench.js`)) as SuiteModule;
-      suites.push(...[await mod.run()].flat());
+      suites.push(...(await runSuiteProcess(name, args.quick)));
     } catch (e) {
       progress.clear();
       console.error(`\nsuite ${name} failed: ${(e as Error).stack ?? String(e)}`);
@@ -131,7 +127,6 @@ async function main(): Promise<number> {
       }
       throw e;
     }
-    setMode({ quick: args.quick });
     const run = await runSuites(names, args);
     results = run.results;
     crashed = run.crashed;
