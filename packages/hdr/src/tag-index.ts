@@ -5,10 +5,11 @@ type Level = Map<string, Level | number>;
 export type TagSource = Readonly<Record<string, unknown>>;
 
 /**
- * A metric's series ids by tag values (one or more tags). `finder` is the record path's lookup:
- * specialised by tag count, the tag keys become closure constants, so each read of the tag source
- * is a plain keyed load with a fixed key and no loop. Levels left empty by `delete` are removed,
- * so a store whose tag values churn holds only what is live.
+ * A metric's series ids by tag values (one or more tags). `finder` is the record path's lookup,
+ * made per metric with `new Function` (see record-path.ts for why, measured): each tag is read
+ * with its key as a constant property name (`src["route"]`, its own inline cache), no key
+ * string, no loop. Levels left empty by `delete` are removed, so a store whose tag values churn
+ * holds only what is live.
  */
 export class TagIndex {
   readonly #root: Level = new Map();
@@ -17,38 +18,19 @@ export class TagIndex {
 
   /** The record path's lookup: the id of the source's tag values, else what `miss` returns. */
   finder(miss: (source: TagSource) => number | undefined): (source: TagSource) => number | undefined {
-    const root = this.#root;
-    const tags = this.tags;
-    if (tags.length === 1) {
-      const t0 = tags[0];
-      return (src) => {
-        const a = src[t0];
-        return (root.get(typeof a === 'string' ? a : (tagString(a) as string)) as number | undefined) ?? miss(src);
-      };
-    }
-    if (tags.length === 2) {
-      const t0 = tags[0];
-      const t1 = tags[1];
-      return (src) => {
-        const a = src[t0];
-        const level = root.get(typeof a === 'string' ? a : (tagString(a) as string)) as Level | undefined;
-        if (level === undefined) return miss(src);
-        const b = src[t1];
-        return (level.get(typeof b === 'string' ? b : (tagString(b) as string)) as number | undefined) ?? miss(src);
-      };
-    }
-    const last = tags.length - 1;
-    return (src) => {
-      let level: Level = root;
-      for (let i = 0; i < last; i++) {
-        const raw = src[tags[i]];
-        const next = level.get(typeof raw === 'string' ? raw : (tagString(raw) as string));
-        if (next === undefined) return miss(src);
-        level = next as Level;
-      }
-      const raw = src[tags[last]];
-      return (level.get(typeof raw === 'string' ? raw : (tagString(raw) as string)) as number | undefined) ?? miss(src);
-    };
+    const last = this.tags.length - 1;
+    const lines = this.tags.map((t, i) => {
+      const read = `const a${i} = src[${JSON.stringify(t)}]; const k${i} = typeof a${i} === 'string' ? a${i} : tagString(a${i});`;
+      const from = i === 0 ? 'root' : `l${i}`;
+      if (i === last) return `${read} const id = ${from}.get(k${i}); return id === undefined ? miss(src) : id;`;
+      return `${read} const l${i + 1} = ${from}.get(k${i}); if (l${i + 1} === undefined) return miss(src);`;
+    });
+    const make = new Function('root', 'tagString', 'miss', `"use strict"; return function find(src) { ${lines.join(' ')} };`) as (
+      root: Level,
+      str: typeof tagString,
+      m: typeof miss,
+    ) => (source: TagSource) => number | undefined;
+    return make(this.#root, tagString, miss);
   }
 
   /** The id of `values` (in tag order), if held. */
