@@ -83,7 +83,8 @@ export function withTraceparent<T>(header: string | string[] | undefined, fn: ()
   return storage.run(new PlainStore(outer?.correlationId, undefined, outer, remote), fn);
 }
 
-export const storage = new AsyncLocalStorage<ContextStore>();
+// `| undefined`: a span restores its outer context with `enterWith`, and outside any context that is none.
+export const storage = new AsyncLocalStorage<ContextStore | undefined>();
 
 /** A fresh correlation id: 12 lowercase hex characters. */
 export function newCorrelationId(): string {

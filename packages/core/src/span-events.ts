@@ -43,40 +43,32 @@ export class SpanEventImpl implements SpanEvent, SpanTargets {
 
   run<T>(metadata: Metadata, fn: (scope: SpanScope) => T): T {
     if (typeof fn !== 'function') throw new TypeError('span: fn must be a function');
-    const hooks = this.hooks;
     // Idle is free: nobody listens and no context hook wants spans.
-    if (!this.startNode.active && !this.stopNode.active && !this.exceptionNode.active && hooks.wrap === undefined) return fn(NOOP_SCOPE);
+    if (!this.startNode.active && !this.stopNode.active && !this.exceptionNode.active && this.hooks.wrap === undefined) return fn(NOOP_SCOPE);
     let span: LiveSpan;
     try {
       span = openSpan(this, metadata, now());
     } catch (failure) {
       // Telemetry never changes what the instrumented code does: report, and run it bare.
-      this.reportFailure([...this.prefix, 'start'], failure);
-      return fn(NOOP_SCOPE);
+      return runBare(this, failure, fn);
     }
+    if (this.hooks.wrap !== undefined) return runHooked(this.hooks, span, fn);
+    span.emitStart();
+    // The span doubles as the async-context store: one allocation instead of two. Entered and
+    // restored with enterWith, not `storage.run(span, fn, span)`: on Node 20 run's rest
+    // arguments and Reflect.apply measured ~13% of a span (paired), and this is what run does.
+    const outer = span.outer;
+    storage.enterWith(span);
     let result: T;
     try {
-      // The span doubles as the async-context store: one allocation instead of two.
-      if (hooks.wrap === undefined) {
-        span.emitStart();
-        result = storage.run(span, fn, span);
-      } else result = storage.run(span, runHooked, hooks, span, fn);
+      result = fn(span);
     } catch (error) {
+      storage.enterWith(outer);
       span.exception(error);
       throw error;
     }
-    if (isPromiseLike(result)) {
-      return result.then(
-        (value) => {
-          span.stop();
-          return value;
-        },
-        (error: unknown) => {
-          span.exception(error);
-          throw error;
-        },
-      ) as T;
-    }
+    storage.enterWith(outer);
+    if (isPromiseLike(result)) return settle(span, result);
     span.stop();
     return result;
   }
@@ -117,10 +109,43 @@ function isPromiseLike<T>(value: T): value is T & PromiseLike<Awaited<T>> {
   return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }
 
+function runBare<T>(ev: SpanEventImpl, failure: unknown, fn: (scope: SpanScope) => T): T {
+  ev.reportFailure([...ev.prefix, 'start'], failure);
+  return fn(NOOP_SCOPE);
+}
+
+// Ends the span when the callback's promise settles.
+function settle<T>(span: LiveSpan, result: T & PromiseLike<Awaited<T>>): T {
+  return result.then(
+    (value) => {
+      span.stop();
+      return value;
+    },
+    (error: unknown) => {
+      span.exception(error);
+      throw error;
+    },
+  ) as T;
+}
+
+// The path of a bus with a span-context hook (the OTel bridge): the callback runs inside the hooks.
+function runHooked<T>(hooks: SpanHooks, span: LiveSpan, fn: (scope: SpanScope) => T): T {
+  let result: T;
+  try {
+    result = storage.run(span, runInHooks, hooks, span, fn);
+  } catch (error) {
+    span.exception(error);
+    throw error;
+  }
+  if (isPromiseLike(result)) return settle(span, result);
+  span.stop();
+  return result;
+}
+
 // Module-level, so the hooked path allocates no closure of its own to enter the async context.
 // The start event is emitted inside the hooks, just before the callback: a hook (the OTel bridge)
 // has adopted its span's W3C ids by then, so start handlers see the ids the exported span has.
-function runHooked<T>(hooks: SpanHooks, span: LiveSpan, fn: (scope: SpanScope) => T): T {
+function runInHooks<T>(hooks: SpanHooks, span: LiveSpan, fn: (scope: SpanScope) => T): T {
   return hooks.run(span.targets.prefix, span.info(), () => {
     span.emitStart();
     return fn(span);
