@@ -19,8 +19,11 @@ const SLICE = 5;
 
 /**
  * Every summary/distribution series of one metric, by series id, in arrays shared across series:
- * a record touches the series' head (its slice's epoch and stats, its Prometheus bucket), one
- * entry of its chunk table and one byte of a counts block — no per-series object.
+ * a record touches the series' head (its slice's epoch and stats, its Prometheus bucket, one entry
+ * of its chunk table) and one byte of a counts block — no per-series object. The chunk table sits
+ * in the head's memory (32-bit entries through an Int32Array over the same buffer): one region of
+ * memory per series instead of two arrays; paired at 10,000 series hit at random, the store's
+ * record took 0.83–0.90x the time.
  *
  * Values are recorded only into the current window slice; when a slice is reused for a new epoch
  * its counts move into the retired counts first. So the all-time histogram is retired + every
@@ -35,17 +38,19 @@ export class HistogramStore {
   declare readonly slots: number;
   /** Prometheus bucket counts per series: bounds + 1, or 0 without bounds. */
   declare readonly bucketCount: number;
-  /** Doubles per series in `head`: slices x (epoch, count, sum, min, max), retired stats, buckets. */
+  /** Doubles per series in `head`: slices x (epoch, count, sum, min, max), retired stats, buckets, chunk table. */
   declare readonly stride: number;
   declare readonly retiredAt: number;
   declare readonly bucketsAt: number;
+  /** Where a series' chunk table starts in its head, in `table` entries: per chunk, its block id (0: none yet). */
+  declare readonly tableAt: number;
   declare readonly chunks: number;
   declare readonly half: number;
   declare readonly halfMag: number;
   declare readonly mask: number;
   declare readonly arena: BlockArena;
   declare head: Float64Array;
-  /** Per series, per chunk: its block id (0: none yet). */
+  /** `head`'s memory as 32-bit entries (two per double): the chunk tables live there. */
   declare table: Int32Array;
   /** Per series: window counts past 255, key (chunk * slots + slot) * half + bucket, in units. */
   readonly #spills: (Map<number, number> | undefined)[] = [];
@@ -58,7 +63,8 @@ export class HistogramStore {
     this.bucketCount = bucketCount;
     this.retiredAt = slots * SLICE;
     this.bucketsAt = this.retiredAt + 4;
-    this.stride = this.bucketsAt + bucketCount;
+    this.tableAt = 2 * (this.bucketsAt + bucketCount);
+    this.stride = this.bucketsAt + bucketCount + Math.ceil(layout.chunks / 2);
     this.chunks = layout.chunks;
     this.half = layout.half;
     this.halfMag = layout.halfMag;
@@ -87,7 +93,7 @@ export class HistogramStore {
 
   /** Releases series `id`'s blocks; the id may be init()-ed again. */
   free(id: number): void {
-    const t = id * this.chunks;
+    const t = 2 * id * this.stride + this.tableAt;
     for (let c = 0; c < this.chunks; c++) {
       const b = this.table[t + c];
       if (b === 0) continue;
@@ -103,7 +109,7 @@ export class HistogramStore {
     const head = this.head;
     const base = id * this.stride;
     const sb = base + slot * SLICE;
-    const b = this.table[id * this.chunks + (i >>> this.halfMag)];
+    const b = this.table[2 * base + this.tableAt + (i >>> this.halfMag)];
     // The rare cases go through one call up front, so that no call sits between the loads and
     // stores below (after a call V8 re-checks every typed array: ~5 ns).
     if (head[sb] !== epoch || b === 0) {
@@ -125,7 +131,7 @@ export class HistogramStore {
   // A slice reused for a new epoch, or a chunk the series has no block for yet.
   #prepare(id: number, i: number, slot: number, epoch: number): void {
     if (this.head[id * this.stride + slot * SLICE] !== epoch) this.retire(id, slot, epoch);
-    const t = id * this.chunks + (i >>> this.halfMag);
+    const t = 2 * id * this.stride + this.tableAt + (i >>> this.halfMag);
     if (this.table[t] === 0) this.table[t] = this.arena.alloc();
   }
 
@@ -142,7 +148,7 @@ export class HistogramStore {
     const base = id * this.stride;
     const sb = base + slot * SLICE;
     if (h[sb + 1] !== 0) {
-      const t = id * this.chunks;
+      const t = 2 * id * this.stride + this.tableAt;
       for (let c = 0; c < this.chunks; c++) {
         const b = this.table[t + c];
         if (b !== 0) this.arena.retireSlice(b, slot);
@@ -225,7 +231,7 @@ export class HistogramStore {
     const total = epoch === undefined;
     const arena = this.arena;
     const half = this.half;
-    const t = id * this.chunks;
+    const t = 2 * id * this.stride + this.tableAt;
     for (let c = 0; c < this.chunks; c++) {
       const b = this.table[t + c];
       if (b === 0) {
@@ -274,7 +280,7 @@ export class HistogramStore {
       const tc = total[c];
       if (tc === undefined) continue;
       const w = window[c];
-      const b = (this.table[id * this.chunks + c] = this.arena.alloc());
+      const b = (this.table[2 * id * this.stride + this.tableAt + c] = this.arena.alloc());
       const page = this.arena.slices[b >>> this.arena.shift];
       const pb = (b & this.arena.pageMask) * this.arena.blockSize + slot * this.half;
       for (let o = 0; o < this.half; o++) {
@@ -302,17 +308,15 @@ export class HistogramStore {
   bytes(): number {
     let spilled = 0;
     for (const m of this.#spills) if (m !== undefined) spilled += m.size * 32;
-    return this.#live * (this.stride * 8 + this.chunks * 4) + this.arena.bytes() + spilled;
+    return this.#live * this.stride * 8 + this.arena.bytes() + spilled;
   }
 
   #grow(id: number): void {
     const capacity = Math.max(8, this.#capacity * 2, id + 1);
     const head = new Float64Array(capacity * this.stride);
     head.set(this.head);
-    const table = new Int32Array(capacity * this.chunks);
-    table.set(this.table);
+    this.table = new Int32Array(head.buffer);
     this.head = head;
-    this.table = table;
     this.#capacity = capacity;
   }
 }

@@ -6,7 +6,7 @@ import type { Layout } from './layout.js';
 import { ExemplarStore, type CoarseClock } from './exemplars.js';
 import { histogramPath, valuePath, type PathParts, type Recorder } from './record-path.js';
 import { Series, ValueStore } from './series.js';
-import { TagIndex, type TagSource } from './tag-index.js';
+import { TagIndex, type Lookup, type TagSource } from './tag-index.js';
 import type { Ticker } from './ticker.js';
 import { internalFactor } from './units.js';
 
@@ -24,9 +24,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
- * One metric's series and counters. `handle` is the record path: it finds the series id through
- * one Map per tag, reading the tag source with keys fixed in a closure (no key string, no loop),
- * and records into the metric's store (arrays shared by its series). Handed to `collect()`
+ * One metric's series and counters. `handle` is the record path, made for this metric
+ * (record-path.ts): it finds the series id through one Map per tag (TagIndex, fewest distinct
+ * values first) and records into the metric's store (arrays shared by its series). Handed to `collect()`
  * visitors as their `CollectedMetric`.
  */
 export class MetricState implements CollectedMetric {
@@ -36,7 +36,7 @@ export class MetricState implements CollectedMetric {
   readonly buckets: readonly number[] | undefined;
   readonly #index: BucketIndex | undefined;
   readonly #reader: MetricReader;
-  readonly #find: (source: TagSource) => number | undefined;
+  readonly #lookup: Lookup;
   readonly #tagIndex: TagIndex;
   #single: Series | undefined = undefined;
   #overflow: Series | undefined = undefined;
@@ -86,8 +86,9 @@ export class MetricState implements CollectedMetric {
     this.values = this.kind === HIST ? undefined : new ValueStore();
     const keepsExemplars = exemplarClock !== undefined && (def.type === 'counter' || def.type === 'distribution');
     this.exemplars = keepsExemplars ? new ExemplarStore(this.kind === HIST ? Math.max(1, this.hist?.bucketCount ?? 0) : 1) : undefined;
-    this.#tagIndex = new TagIndex(def.tags);
-    this.#find = this.#finder();
+    const miss = (src: TagSource): number | undefined => this.#create(src)?.id;
+    this.#tagIndex = new TagIndex(def.tags, miss);
+    this.#lookup = this.tags.length === 0 ? { find: (src) => this.#single?.id ?? miss(src) } : this.#tagIndex;
     this.handle = this.#handler(exemplarClock, idle);
   }
 
@@ -123,16 +124,9 @@ export class MetricState implements CollectedMetric {
 
   #handler(exemplars: CoarseClock | undefined, idle: boolean): Recorder {
     const withExemplars = exemplars !== undefined && this.exemplars !== undefined ? { store: this.exemplars, clock: exemplars } : undefined;
-    const parts: PathParts = { reader: this.#reader, find: this.#find, ticker: this.ticker, drops: this, stamp: idle, exemplars: withExemplars };
+    const parts: PathParts = { reader: this.#reader, lookup: this.#lookup, ticker: this.ticker, drops: this, stamp: idle, exemplars: withExemplars };
     if (this.kind === HIST) return histogramPath(parts, this.hist as HistogramStore, this.layout, this.#index, this.factor);
     return valuePath(parts, this.values as ValueStore, this.kind === COUNTER ? 'counter' : this.kind === SUM ? 'sum' : 'lastValue');
-  }
-
-  // The record path's lookup (TagIndex), or the single series of a metric without tags.
-  #finder(): (source: TagSource) => number | undefined {
-    const miss = (src: TagSource): number | undefined => this.#create(src)?.id;
-    if (this.tags.length === 0) return (src) => this.#single?.id ?? miss(src);
-    return this.#tagIndex.finder(miss);
   }
 
   // The slow path: the first event of a tag set, a tag value with a lone surrogate, or an

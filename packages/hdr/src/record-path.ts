@@ -4,7 +4,7 @@ import { captureTrace, exemplarTime, type CoarseClock, type ExemplarStore } from
 import type { HistogramStore } from './histogram-store.js';
 import { MAX_INTERNAL, type Layout } from './layout.js';
 import type { ValueStore } from './series.js';
-import type { TagSource } from './tag-index.js';
+import type { Lookup } from './tag-index.js';
 import type { Ticker } from './ticker.js';
 
 export type Recorder = (event: EventName, measurements: Measurements, metadata: Metadata) => void;
@@ -17,7 +17,8 @@ export interface DropCounter {
 /** What every record path reads. */
 export interface PathParts {
   readonly reader: MetricReader;
-  readonly find: (source: TagSource) => number | undefined;
+  /** The series id lookup: its `find` is read per record (TagIndex replaces it when it reorders its levels). */
+  readonly lookup: Lookup;
   readonly ticker: Ticker;
   readonly drops: DropCounter;
   /** With `idleSeriesMs`: value series stamp the epoch of each update (histograms have theirs in their slices). */
@@ -34,19 +35,19 @@ export interface PathParts {
 // side, each with the realistic bench's 10 definitions and their traffic, medians of 15 batches):
 // distribution 2 tags 0.70x the time (180 -> 117 ns on a loaded 2-core box), counter 0.60x
 // (87 -> 51 ns); with 2 metrics and no other traffic still 0.65x and 0.76x. A function made here is its own literal, so its
-// loads (tag keys as constant property names, see TagIndex.finder) and calls (the reader's
+// loads (tag keys as constant property names, see TagIndex) and calls (the reader's
 // specialised functions, this metric's finder: one target each, inlined) stay monomorphic.
 // Options are constants of the source (a path without exemplars pays nothing for them); values
 // are passed as arguments, never written into the source. None throws: a throwing
 // keep/measurement/tagValues function drops the event.
 
-const ARGS = ['accepts', 'value', 'tagSource', 'find', 'ticker', 'drops', 'store', 'layout', 'index', 'exemplars', 'clock', 'captureTrace', 'exemplarTime'] as const;
+const ARGS = ['accepts', 'value', 'tagSource', 'lookup', 'ticker', 'drops', 'store', 'layout', 'index', 'exemplars', 'clock', 'captureTrace', 'exemplarTime'] as const;
 
 function compile(body: string, p: PathParts, store: HistogramStore | ValueStore, layout?: Layout, index?: BucketIndex): Recorder {
   const r = p.reader.specialised();
   const src = `"use strict"; return function record(_event, m, md) { try { ${body} } catch { drops.dropped++; } };`;
   const make = new Function(...ARGS, src) as (...args: unknown[]) => Recorder;
-  return make(r.accepts, r.value, r.tagSource, p.find, p.ticker, p.drops, store, layout, index, p.exemplars?.store, p.exemplars?.clock, captureTrace, exemplarTime);
+  return make(r.accepts, r.value, r.tagSource, p.lookup, p.ticker, p.drops, store, layout, index, p.exemplars?.store, p.exemplars?.clock, captureTrace, exemplarTime);
 }
 
 // The start every path shares: keep/drop, the value (none for a counter; HDR histograms hold no
@@ -57,7 +58,7 @@ function head(p: PathParts, value: 'none' | 'nonNegative' | 'any'): string {
   const check = value === 'nonNegative' ? 'v === undefined || !(v >= 0)' : 'v === undefined';
   const read = value === 'none' ? '' : `const v = value(m, md); if (${check}) { drops.dropped++; return; } `;
   const source = r.tagSource === undefined ? 'md' : 'tagSource(md)';
-  return `${accept}${read}const id = find(${source}); if (id === undefined) { drops.dropped++; return; } `;
+  return `${accept}${read}const id = lookup.find(${source}); if (id === undefined) { drops.dropped++; return; } `;
 }
 
 /** summary and distribution. */

@@ -3,68 +3,125 @@ import { tagString } from '@rx-telemetry/core';
 // One Map per tag; the last level holds series ids, so the record path reads no series object.
 type Level = Map<string, Level | number>;
 export type TagSource = Readonly<Record<string, unknown>>;
+export type Find = (source: TagSource) => number | undefined;
+
+/** What a record path calls to find a series id: `find` may be replaced (read it per record). */
+export interface Lookup {
+  readonly find: Find;
+}
+
+// Insertions between two looks at the tag order: at least this many, and at least as many as
+// the series held at the last look (so the looks cost O(1) per insertion, amortised).
+const FIRST_LOOK = 64;
 
 /**
- * A metric's series ids by tag values (one or more tags). `finder` is the record path's lookup,
- * made per metric with `new Function` (see record-path.ts for why, measured): each tag is read
- * with its key as a constant property name (`src["route"]`, its own inline cache), no key
- * string, no loop. Levels left empty by `delete` are removed, so a store whose tag values churn
- * holds only what is live.
+ * A metric's series ids by tag values (one or more tags): one Map level per tag, the tag with the
+ * fewest distinct values first. Why that order: a level's Map object and table are one more
+ * dependent cache miss per record when the levels above it are many (one per value); with few
+ * values first, the upper levels stay in cache and only the last one misses. Paired at 10,000
+ * series (2,500 routes x 4 statuses, hit at random): status first took 0.72–0.76x the lookup time
+ * of route first. The order is looked at again as insertions double (amortised O(1)) and the
+ * levels rebuilt when it changes.
+ *
+ * `find` is the record path's lookup, made per metric and per order with `new Function` (see
+ * record-path.ts for why, measured): each tag is read with its key as a constant property name
+ * (`src["route"]`, its own inline cache), no key string, no loop. Levels left empty by `delete`
+ * are removed, so a store whose tag values churn holds only what is live.
  */
-export class TagIndex {
-  readonly #root: Level = new Map();
+export class TagIndex implements Lookup {
+  #root: Level = new Map();
+  /** Tag positions, in the order of the levels. */
+  #order: number[];
+  #inserted = 0;
+  #lookAt = FIRST_LOOK;
+  find: Find;
 
-  constructor(readonly tags: readonly string[]) {}
+  constructor(
+    readonly tags: readonly string[],
+    /** What `find` returns for tag values it does not hold (the slow path: it creates the series). */
+    readonly miss: Find,
+  ) {
+    this.#order = tags.map((_, i) => i);
+    this.find = this.#finder();
+  }
 
-  /** The record path's lookup: the id of the source's tag values, else what `miss` returns. */
-  finder(miss: (source: TagSource) => number | undefined): (source: TagSource) => number | undefined {
-    const last = this.tags.length - 1;
-    const lines = this.tags.map((t, i) => {
-      const read = `const a${i} = src[${JSON.stringify(t)}]; const k${i} = typeof a${i} === 'string' ? a${i} : tagString(a${i});`;
+  #finder(): Find {
+    const last = this.#order.length - 1;
+    const lines = this.#order.map((p, i) => {
+      const read = `const a${i} = src[${JSON.stringify(this.tags[p])}]; const k${i} = typeof a${i} === 'string' ? a${i} : tagString(a${i});`;
       const from = i === 0 ? 'root' : `l${i}`;
       if (i === last) return `${read} const id = ${from}.get(k${i}); return id === undefined ? miss(src) : id;`;
       return `${read} const l${i + 1} = ${from}.get(k${i}); if (l${i + 1} === undefined) return miss(src);`;
     });
-    const make = new Function('root', 'tagString', 'miss', `"use strict"; return function find(src) { ${lines.join(' ')} };`) as (
-      root: Level,
-      str: typeof tagString,
-      m: typeof miss,
-    ) => (source: TagSource) => number | undefined;
-    return make(this.#root, tagString, miss);
+    const make = new Function('root', 'tagString', 'miss', `"use strict"; return function find(src) { ${lines.join(' ')} };`) as (root: Level, str: typeof tagString, m: Find) => Find;
+    return make(this.#root, tagString, this.miss);
   }
 
   /** The id of `values` (in tag order), if held. */
   get(values: readonly string[]): number | undefined {
     let level: Level | number | undefined = this.#root;
-    for (const v of values) {
+    for (const p of this.#order) {
       if (typeof level !== 'object') return undefined;
-      level = level.get(v);
+      level = level.get(values[p]);
     }
     return typeof level === 'number' ? level : undefined;
   }
 
+  /** Holds `values` (in tag order) as series `id`. */
   set(values: readonly string[], id: number): void {
-    let level = this.#root;
-    const last = values.length - 1;
+    this.#put(this.#root, values, id);
+    if (++this.#inserted >= this.#lookAt && this.tags.length > 1) this.#look();
+  }
+
+  #put(root: Level, values: readonly string[], id: number): void {
+    let level = root;
+    const last = this.#order.length - 1;
     for (let i = 0; i < last; i++) {
-      let next = level.get(values[i]) as Level | undefined;
-      if (next === undefined) level.set(values[i], (next = new Map()));
+      const v = values[this.#order[i]];
+      let next = level.get(v) as Level | undefined;
+      if (next === undefined) level.set(v, (next = new Map()));
       level = next;
     }
-    level.set(values[last], id);
+    level.set(values[this.#order[last]], id);
   }
 
   /** Removes `values`, and every level it leaves empty. */
   delete(values: readonly string[]): void {
     const path: Level[] = [this.#root];
-    for (let i = 0; i < values.length - 1; i++) {
-      const next = path[i].get(values[i]);
+    const n = this.#order.length;
+    for (let i = 0; i < n - 1; i++) {
+      const next = path[i].get(values[this.#order[i]]);
       if (typeof next !== 'object') return;
       path.push(next);
     }
-    for (let i = values.length - 1; i >= 0; i--) {
-      path[i].delete(values[i]);
+    for (let i = n - 1; i >= 0; i--) {
+      path[i].delete(values[this.#order[i]]);
       if (path[i].size !== 0) return;
     }
+  }
+
+  // Counts each tag's distinct values over the series held; rebuilds the levels (and `find`)
+  // when fewest-first gives another order.
+  #look(): void {
+    const held: [string[], number][] = [];
+    const walk = (level: Level, depth: number, path: string[]): void => {
+      for (const [k, v] of level) {
+        path[this.#order[depth]] = k;
+        if (typeof v === 'number') held.push([path.slice(), v]);
+        else walk(v, depth + 1, path);
+      }
+    };
+    walk(this.#root, 0, new Array<string>(this.tags.length));
+    this.#inserted = 0;
+    this.#lookAt = Math.max(FIRST_LOOK, held.length);
+    const distinct = this.tags.map((_, p) => new Set(held.map(([values]) => values[p])).size);
+    const order = this.tags.map((_, p) => p).sort((a, b) => distinct[a] - distinct[b] || a - b);
+    // Only for a clear gain (twice fewer values where the orders first differ): no flip-flop.
+    const at = order.findIndex((p, i) => p !== this.#order[i]);
+    if (at < 0 || distinct[this.#order[at]] <= 2 * distinct[order[at]]) return;
+    this.#order = order;
+    this.#root = new Map();
+    for (const [values, id] of held) this.#put(this.#root, values, id);
+    this.find = this.#finder();
   }
 }
