@@ -84,7 +84,7 @@ export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}):
     };
     const ownsFd = options.destination !== undefined;
     // Both writers get the fd opened above, synchronously, so a bad path throws at attach for either.
-    buffer = (options.writer ?? 'pino') === 'pino' ? new SonicWriter(fd, limit, ownsFd, reports) : new BoundedBuffer(fd, limit, ownsFd, reports);
+    buffer = (options.writer ?? 'pino') === 'pino' ? new SonicWriter(fd, limit, ownsFd, reports) : new BoundedBuffer(fd, limit, ownsFd, reports, options.flushIntervalMs);
     // Every line is written at the level chosen per event; filtering is the level function's job.
     plain = pino({ level: 'trace' }, buffer);
     redacting = redaction.paths.length === 0 ? plain : pino({ level: 'trace', redact: redaction.paths }, buffer);

@@ -5,6 +5,8 @@ import { countLines, writeAllSync } from './sync-write.js';
 import { cutTornLine } from './torn-line.js';
 
 const EAGAIN_RETRY_MS = 5;
+/** With a flush interval, this many characters held start a write at once instead of waiting for the timer. */
+const EARLY_WRITE_CHARS = 64 * 1024;
 
 /**
  * The `'batch'` writer: a pino destination that never blocks the emitter and never grows past `limit` characters.
@@ -14,6 +16,12 @@ const EAGAIN_RETRY_MS = 5;
  * A line that would take the held characters (buffered plus being written) past `limit` is
  * dropped and counted. Measured here against pino's own `sync: false` SonicBoom, which re-measures
  * the byte length of its tail chunk on every write: ~1 µs per line against ~2.5–4.4 µs.
+ *
+ * With `intervalMs` > 0, lines wait up to that long (or until 64 KiB are held) and go out as one
+ * write: a loop that awaits between lines (a GPU kernel loop: a turn per await) otherwise pays an
+ * `fs.write` on libuv's pool and its callback for every line or two — measured in the bench's
+ * overhead suite at ~20 µs of process CPU per line, against ~3 µs with a 100 ms interval.
+ * `flush()` and `close()` write at once.
  *
  * A batch that cannot be written (full disk) costs only the lines not written: the complete lines
  * before the failure stay counted as written, a torn last line is cut from the file, the rest is
@@ -25,6 +33,7 @@ export class BoundedBuffer implements LineWriter {
   #held = 0;
   #writing = false;
   #scheduled = false;
+  #timer: NodeJS.Timeout | undefined;
   #closed = false;
   #written = 0;
   readonly #drops: DropCounter;
@@ -37,6 +46,7 @@ export class BoundedBuffer implements LineWriter {
     readonly limit: number,
     private readonly ownsFd: boolean,
     reports: WriterReports,
+    readonly intervalMs = 0,
   ) {
     this.#drops = new DropCounter(reports.onDrop);
     this.#episode = new FailureEpisode(reports.onWriteError);
@@ -64,12 +74,30 @@ export class BoundedBuffer implements LineWriter {
     this.#lines.push(line);
     this.#held += line.length;
     this.#written++;
-    if (!this.#writing && !this.#scheduled) {
-      this.#scheduled = true;
-      // A burst emitted in one tick becomes one batch.
-      setImmediate(this.#pump);
-    }
+    if (this.#writing) return true;
+    if (!this.#scheduled) this.#schedule();
+    else if (this.#timer !== undefined && this.#held >= EARLY_WRITE_CHARS) this.#writeSoon();
     return true;
+  }
+
+  /** The next write: on the next turn (a burst emitted in one tick becomes one batch), or after the interval. */
+  #schedule(): void {
+    this.#scheduled = true;
+    if (this.intervalMs === 0 || this.#waiters.length > 0 || this.#held >= EARLY_WRITE_CHARS) {
+      setImmediate(this.#pump);
+      return;
+    }
+    this.#timer = setTimeout(this.#pump, this.intervalMs);
+    // The exit flush writes what is held: the timer need not keep the process alive.
+    this.#timer.unref();
+  }
+
+  /** Replaces a pending interval timer with a write on the next turn. */
+  #writeSoon(): void {
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    setImmediate(this.#pump);
   }
 
   /** Resolves once every line accepted so far is written. */
@@ -78,7 +106,10 @@ export class BoundedBuffer implements LineWriter {
       this.#drops.report();
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    return new Promise((resolve) => {
+      this.#waiters.push(resolve);
+      this.#writeSoon();
+    });
   }
 
   /** Writes what is held, then closes the file if this buffer opened it. Later lines are dropped. */
@@ -107,6 +138,7 @@ export class BoundedBuffer implements LineWriter {
 
   readonly #pump = (): void => {
     this.#scheduled = false;
+    this.#timer = undefined;
     if (this.#lines.length === 0) {
       this.#writing = false;
       this.#drops.report();
@@ -138,8 +170,18 @@ export class BoundedBuffer implements LineWriter {
         this.#episode.succeeded();
       }
       this.#held -= chars;
-      this.#pump();
+      this.#next();
     });
+  }
+
+  /** After a write: the next batch now when someone waits for a flush (or nothing is pending), else when its interval is due. */
+  #next(): void {
+    if (this.intervalMs === 0 || this.#lines.length === 0 || this.#waiters.length > 0) {
+      this.#pump();
+      return;
+    }
+    this.#writing = false;
+    this.#schedule();
   }
 
   /** `bytes[0, written)` reached the file, the rest did not. No write is in flight. */

@@ -32,6 +32,13 @@ export interface LoggerOptions {
    * a third of the default writer's time per line (docs/logging.md).
    */
   readonly writer?: WriterKind;
+  /**
+   * With `writer: 'batch'`: how long lines may wait to be written together, in ms (or until 64 KiB
+   * are held). Default 0: the next turn of the event loop. A loop that awaits between events (a
+   * GPU kernel loop) otherwise pays a write for every line or two; 100 ms makes it one write per
+   * 100 ms (bench/notes/overhead.md). `flush()`, `stop()` and process exit write at once.
+   */
+  readonly flushIntervalMs?: number;
 }
 
 /** What `attachLogger` returns. */
@@ -59,7 +66,7 @@ function fail(problem: string): never {
 
 export function validate(options: LoggerOptions): void {
   if (options === null || typeof options !== 'object') fail('options must be an object');
-  const { logger, destination, events, level, redact, bufferSize, writer } = options;
+  const { logger, destination, events, level, redact, bufferSize, writer, flushIntervalMs } = options;
   if (logger !== undefined && (logger === null || typeof logger !== 'object' || typeof logger.child !== 'function')) {
     fail('options.logger must be a pino logger');
   }
@@ -72,6 +79,12 @@ export function validate(options: LoggerOptions): void {
     fail(`options.writer must be 'pino' or 'batch', got ${JSON.stringify(writer) ?? String(writer)}`);
   }
   if (logger !== undefined && writer !== undefined) fail("options.writer applies to the logger's own destination, not to options.logger");
+  if (flushIntervalMs !== undefined) {
+    if (typeof flushIntervalMs !== 'number' || !Number.isInteger(flushIntervalMs) || flushIntervalMs < 0 || flushIntervalMs > 2_147_483_647) {
+      fail(`options.flushIntervalMs must be a non-negative integer number of milliseconds, got ${String(flushIntervalMs)}`);
+    }
+    if (writer !== 'batch') fail("options.flushIntervalMs applies to writer: 'batch' only");
+  }
   if (events !== undefined && (!Array.isArray(events) || events.length === 0)) fail('options.events must be a non-empty array of event patterns');
   if (level !== undefined && typeof level !== 'function') fail('options.level must be a function returning a pino level');
   if (redact !== undefined && (!Array.isArray(redact) || redact.some((r) => typeof r !== 'string' || r.length === 0))) {
