@@ -32,7 +32,7 @@ export interface StatsdReporterOptions {
   /** Receives every error (socket errors, failed sends); errors are counted whether or not it is given. */
   readonly onError?: (error: Error) => void;
   /**
-   * Client-side aggregation (hot-shots'): counts (counter, sum) are added up and gauges
+   * Client-side aggregation: counts (counter, sum) are added up and gauges
    * (lastValue) keep their last value per name and tags, and are sent once per `flushIntervalMs`
    * (and at `stop()`), for every formatter. Timers, histograms and distributions are never
    * aggregated, nor lines sampled at a rate below 1. Default off.
@@ -77,7 +77,7 @@ export interface ResolvedOptions {
   readonly bufferFlushInterval: number;
   readonly maxQueueBytes: number;
   readonly onError: ((error: Error) => void) | undefined;
-  /** hot-shots' `aggregation` option, or undefined when off. */
+  /** Client-side aggregation (the reporter's own, client-aggregation.ts), or undefined when off. */
   readonly aggregation: { readonly flushInterval: number; readonly maxContexts: number } | undefined;
   readonly timestamps: boolean;
 }

@@ -2,6 +2,7 @@ import type { MetricDefinition } from '@rx-telemetry/core';
 import type { StatsD } from 'hot-shots';
 import type { Formatter } from './formatter.js';
 import type { StatsdMetricOptions } from './options.js';
+import type { AggregatedContext } from './client-aggregation.js';
 import { sanitizeName, sanitizeSegment } from './sanitize.js';
 import { TagCache } from './tag-cache.js';
 
@@ -23,11 +24,21 @@ export interface StatsdMetric {
   /** Tag values → standard name, or → DogStatsD/Telegraf tag list. */
   readonly names: TagCache<string>;
   readonly tagLists: TagCache<string[]>;
+  /**
+   * With client-side aggregation on: counts (counter, sum) and plain gauges (lastValue) at a rate
+   * of 1 are aggregated; timers, histograms, distributions, relative and timestamped gauges and
+   * sampled lines never are.
+   */
+  readonly aggregated: boolean;
+  readonly gauge: boolean;
+  /** Tag values → aggregated context; `single` for a metric without tags. */
+  readonly contexts: TagCache<AggregatedContext>;
+  single: AggregatedContext | undefined;
 }
 
 const increment: Send = (c, name, value, rate, tags) => c.increment(name, value, rate, tags);
 const gaugeDelta: Send = (c, name, value, rate, tags) => c.gaugeDelta(name, value, rate, tags);
-const gauge: Send = (c, name, value, rate, tags) => c.gauge(name, value, rate, tags);
+const plainGauge: Send = (c, name, value, rate, tags) => c.gauge(name, value, rate, tags);
 const timing: Send = (c, name, value, rate, tags) => c.timing(name, value, rate, tags);
 const histogram: Send = (c, name, value, rate, tags) => c.histogram(name, value, rate, tags);
 const distribution: Send = (c, name, value, rate, tags) => c.distribution(name, value, rate, tags);
@@ -53,7 +64,7 @@ function sendFor(definition: MetricDefinition, formatter: Formatter, timestamps:
     case 'sum':
       return (definition.reporterOptions as StatsdMetricOptions).reportAs === 'gauge' ? gaugeDelta : increment;
     case 'lastValue':
-      return datadog ? (timestamps ? timestampedGauge : gauge) : signedGauge;
+      return datadog ? (timestamps ? timestampedGauge : plainGauge) : signedGauge;
     case 'summary':
       return datadog ? histogram : timing;
     case 'distribution':
@@ -61,14 +72,21 @@ function sendFor(definition: MetricDefinition, formatter: Formatter, timestamps:
   }
 }
 
-export function statsdMetric(definition: MetricDefinition, formatter: Formatter, defaultRate: number, timestamps: boolean): StatsdMetric {
+export function statsdMetric(definition: MetricDefinition, formatter: Formatter, defaultRate: number, timestamps: boolean, aggregation: boolean): StatsdMetric {
+  const send = sendFor(definition, formatter, timestamps);
+  const rate = (definition.reporterOptions as StatsdMetricOptions).sampleRate ?? defaultRate;
+  const gauge = send === plainGauge || send === signedGauge;
   return {
     base: sanitizeName(definition.name),
     tagPrefixes: definition.tags.map((t) => `${sanitizeName(t)}:`),
-    rate: (definition.reporterOptions as StatsdMetricOptions).sampleRate ?? defaultRate,
-    send: sendFor(definition, formatter, timestamps),
+    rate,
+    send,
     names: new TagCache<string>(),
     tagLists: new TagCache<string[]>(),
+    aggregated: aggregation && rate >= 1 && (send === increment || gauge),
+    gauge,
+    contexts: new TagCache<AggregatedContext>(),
+    single: undefined,
   };
 }
 

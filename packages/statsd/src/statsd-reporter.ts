@@ -7,6 +7,7 @@ import { sanitizeName, sanitizeSegment, sanitizeTagValue } from './sanitize.js';
 import { STATSD_DROPPED_EVENT } from './statsd-dropped-event.js';
 import { STATSD_ERROR_EVENT } from './statsd-error-event.js';
 import { globalSuffix, statsdMetric, type StatsdMetric } from './statsd-metric.js';
+import { AggregatedContext, ClientAggregation } from './client-aggregation.js';
 import { CLOSE_GRACE_MS, TcpLink } from './tcp-link.js';
 import { RecentTimes } from './recent-times.js';
 
@@ -47,6 +48,7 @@ export class StatsdReporter {
   readonly #standard: boolean;
   readonly #suffix: string;
   readonly #drops: DropReport;
+  readonly #aggregation: ClientAggregation | undefined;
   readonly #attachment: MetricsAttachment;
   readonly #removeHealthCheck: () => void;
   readonly #stop: () => Promise<void>;
@@ -68,9 +70,12 @@ export class StatsdReporter {
     this.#tagged = Object.entries(o.globalTags).map(([k, v]) => `${sanitizeName(k)}:${sanitizeTagValue(v)}`);
     this.#drops = new DropReport((count, total) => this.#emitSafely(STATSD_DROPPED_EVENT, { count, total }, { reporter: this.id }));
     this.#client = this.#connect();
+    const agg = o.aggregation;
+    this.#aggregation = agg === undefined ? undefined : new ClientAggregation(this.#client, agg.maxContexts, agg.flushInterval, (error) => this.#fail(error));
     try {
       this.#attachment = attachMetrics(telemetry, this.id, o.metrics, (reader) => this.#recorder(reader));
     } catch (error) {
+      this.#aggregation?.stop();
       this.#client.close(() => undefined);
       throw error;
     }
@@ -103,6 +108,8 @@ export class StatsdReporter {
   #close(): Promise<void> {
     this.#attachment.detach();
     this.#removeHealthCheck();
+    // The last aggregated lines join hot-shots' buffer, which close() sends.
+    this.#aggregation?.stop();
     return new Promise<void>((resolve) => {
       // hot-shots never calls back when a socket it waits on was already gone: bound the wait.
       const timer = setTimeout(() => {
@@ -154,13 +161,14 @@ export class StatsdReporter {
       includeDatadogTelemetry: false,
       maxBufferSize: o.maxBufferSize,
       bufferFlushInterval: o.bufferFlushInterval,
-      aggregation: o.aggregation ?? false,
+      // Aggregation is this reporter's own (client-aggregation.ts).
+      aggregation: false,
       errorHandler: (error) => this.#fail(error),
     });
   }
 
   #recorder(reader: MetricReader): (event: EventName, measurements: Measurements, metadata: Metadata) => void {
-    const metric = statsdMetric(reader.definition, this.#options.formatter, this.#options.sampleRate, this.#options.timestamps);
+    const metric = statsdMetric(reader.definition, this.#options.formatter, this.#options.sampleRate, this.#options.timestamps, this.#aggregation !== undefined);
     return (_event, measurements, metadata) => {
       try {
         this.#report(metric, reader, measurements, metadata);
@@ -176,29 +184,53 @@ export class StatsdReporter {
     if (value === undefined) return;
     const prefixes = metric.tagPrefixes;
     if (prefixes.length === 0) {
-      metric.send(this.#client, this.#standard ? metric.base + this.#suffix : metric.base, value, metric.rate, undefined);
+      const name = this.#standard ? metric.base + this.#suffix : metric.base;
+      if (metric.aggregated) {
+        const context = (metric.single ??= new AggregatedContext(metric.send, name, undefined, metric.gauge));
+        if (this.#aggregation!.add(context, value)) return;
+      }
+      metric.send(this.#client, name, value, metric.rate, undefined);
       return;
     }
     const values = reader.tagValues(metadata);
     if (values === undefined) return;
-    if (this.#standard) {
-      let name = metric.names.get(values);
-      if (name === undefined) {
-        name = metric.base;
-        for (let i = 0; i < values.length; i++) name += '.' + sanitizeSegment(values[i]);
-        name += this.#suffix;
-        metric.names.set(values, name);
+    if (metric.aggregated) {
+      // A cached context skips building the name or tag list.
+      let context = metric.contexts.get(values);
+      if (context === undefined) {
+        context = this.#standard ? new AggregatedContext(metric.send, this.#nameOf(metric, values), undefined, metric.gauge) : new AggregatedContext(metric.send, metric.base, this.#tagsOf(metric, values), metric.gauge);
+        metric.contexts.set(values, context);
       }
-      metric.send(this.#client, name, value, metric.rate, undefined);
-    } else {
-      let tags = metric.tagLists.get(values);
-      if (tags === undefined) {
-        tags = new Array<string>(values.length);
-        for (let i = 0; i < values.length; i++) tags[i] = prefixes[i] + sanitizeTagValue(values[i]);
-        metric.tagLists.set(values, tags);
-      }
-      metric.send(this.#client, metric.base, value, metric.rate, tags);
+      if (this.#aggregation!.add(context, value)) return;
+      metric.send(this.#client, context.name, value, metric.rate, context.tags);
+      return;
     }
+    if (this.#standard) metric.send(this.#client, this.#nameOf(metric, values), value, metric.rate, undefined);
+    else metric.send(this.#client, metric.base, value, metric.rate, this.#tagsOf(metric, values));
+  }
+
+  /** The standard formatter's full name for these tag values (cached). */
+  #nameOf(metric: StatsdMetric, values: readonly string[]): string {
+    let name = metric.names.get(values);
+    if (name === undefined) {
+      name = metric.base;
+      for (let i = 0; i < values.length; i++) name += '.' + sanitizeSegment(values[i]);
+      name += this.#suffix;
+      metric.names.set(values, name);
+    }
+    return name;
+  }
+
+  /** The DogStatsD/Telegraf tag list for these tag values (cached). */
+  #tagsOf(metric: StatsdMetric, values: readonly string[]): string[] {
+    let tags = metric.tagLists.get(values);
+    if (tags === undefined) {
+      const prefixes = metric.tagPrefixes;
+      tags = new Array<string>(values.length);
+      for (let i = 0; i < values.length; i++) tags[i] = prefixes[i] + sanitizeTagValue(values[i]);
+      metric.tagLists.set(values, tags);
+    }
+    return tags;
   }
 
   #fail(cause: unknown): void {

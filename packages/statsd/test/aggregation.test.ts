@@ -47,6 +47,17 @@ describe('StatsdReporter client-side aggregation', () => {
     expect(lines).to.deep.equal(['tick.count:10|c']);
   });
 
+  it('sends the values of contexts past maxContexts as lines of their own', async () => {
+    const capture = await captureUdp();
+    const bus = new Telemetry();
+    const reporter = new StatsdReporter(bus, { metrics: [counter('ctx.count', { eventName: ['ctx'], tags: ['k'] })], port: capture.port, aggregation: { maxContexts: 2 } });
+    for (let i = 0; i < 3; i++) for (const k of ['a', 'b', 'c']) bus.emit(['ctx'], {}, { k });
+    await reporter.stop();
+    const lines = await capture.waitForLines(5);
+    await capture.close();
+    expect([...lines].sort()).to.deep.equal(['ctx.count.a:3|c', 'ctx.count.b:3|c', 'ctx.count.c:1|c', 'ctx.count.c:1|c', 'ctx.count.c:1|c']);
+  });
+
   it('leaves lines sampled at a rate below 1 unaggregated', async () => {
     const capture = await captureUdp();
     const bus = new Telemetry();
