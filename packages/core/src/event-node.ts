@@ -1,4 +1,4 @@
-import type { EventName } from './event-name.js';
+import type { EventName, Measurements, Metadata } from './event-name.js';
 import type { Handler } from './handler.js';
 import type { Subscriber } from 'rxjs';
 import type { TelemetryEvent } from './telemetry-event.js';
@@ -16,6 +16,13 @@ export interface HandlerEntry {
 export interface StreamEntry {
   readonly pattern: EventName;
   readonly subscriber: Subscriber<TelemetryEvent>;
+}
+
+/** A node's own dispatch code (node-dispatch.ts): the bus's `dispatch` and a handle's `emit`. */
+export interface NodeCode {
+  dispatch(name: EventName, measurements: Measurements, metadata: Metadata): void;
+  /** `dispatch(node.name, …)` when the node is active; nothing otherwise. */
+  emit(measurements: Measurements, metadata?: Metadata): void;
 }
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -37,6 +44,10 @@ export class EventNode {
   pinned = false;
   /** The span event resolved for this prefix by `span()`, cached (its nodes are pinned). */
   span: unknown = undefined;
+  /** Its own dispatch code, made for a handle or once its handlers ran often enough (then kept). */
+  code: NodeCode | undefined = undefined;
+  /** Dispatches so far through the shared loop. */
+  dispatched = 0;
 
   constructor(
     readonly name: EventName,

@@ -4,12 +4,13 @@ import { HandlerExistsError } from './errors.js';
 import type { EventHandle } from './event-handle.js';
 import { assertEventName, invalidNameReason } from './event-limits.js';
 import { describe, startsWith, type EventName, type Measurements, type Metadata } from './event-name.js';
-import type { EventNode, HandlerEntry } from './event-node.js';
+import type { EventNode, HandlerEntry, NodeCode } from './event-node.js';
 import { EventTrie, prune } from './event-trie.js';
 import { SpanResolver } from './span-resolver.js';
 import type { SpanEventImpl } from './span-events.js';
 import type { AttachOptions, Handler, HandlerInfo } from './handler.js';
 import { EMPTY_METADATA, NodeHandle, type Dispatch } from './handles.js';
+import { COMPILE_AFTER, compileNode, UNROLLED, type DispatchHost } from './node-dispatch.js';
 import { HealthChecks, type HealthCheck } from './health-checks.js';
 import { Lifecycle, type ShutdownOptions, type ShutdownReport, type SignalOptions } from './lifecycle.js';
 import { stackOf } from './live-span.js';
@@ -52,6 +53,16 @@ export class Telemetry {
   readonly #root = this.#trie.root;
   readonly #byId = new Map<string, HandlerEntry[]>();
   readonly #dispatchFn: Dispatch = (node, name, m, md) => this.#dispatch(node, name, m, md);
+  readonly #dispatchHost: DispatchHost = {
+    observe: (result, entry, node) => this.#observe(result, entry, node),
+    recover: (handlers, entry, error, node, name, m, md) => {
+      this.#handlerFailed(entry, node, error);
+      this.#callHandlers(handlers, handlers.indexOf(entry) + 1, node, name, m, md);
+      if (node.streams.length !== 0) this.#streams.deliver(node.streams, name, m, md);
+    },
+    rest: (handlers, node, name, m, md) => this.#callHandlers(handlers, UNROLLED, node, name, m, md),
+    deliver: (streams, name, m, md) => this.#streams.deliver(streams, name, m, md),
+  };
   readonly #streams = new Streams({
     walk: (visit) => this.#trie.walk(visit),
     reportFailure: (id, event, error) => this.#reportFailure(id, event, undefined, error),
@@ -165,7 +176,12 @@ export class Telemetry {
   }
 
   #handle(name: EventName): NodeHandle {
-    return new NodeHandle(this.#trie.pin(name), this.#dispatchFn);
+    const node = this.#trie.pin(name);
+    return new NodeHandle(node, (node.code ??= this.#compile(node)));
+  }
+
+  #compile(node: EventNode): NodeCode {
+    return compileNode(node, this.#dispatchHost, EMPTY_METADATA);
   }
 
   #emitUnbound(event: EventName, measurements: Measurements, metadata: Metadata): void {
@@ -188,9 +204,20 @@ export class Telemetry {
     }
   }
 
+  // A node with a handle, or with handlers that ran COMPILE_AFTER times, runs its own code
+  // (node-dispatch.ts); the others (names attached and detached in churn, nodes with only streams,
+  // a span's detached nodes) run the shared loop, which makes no code per name.
   #dispatch(node: EventNode, name: EventName, measurements: Measurements, metadata: Metadata): void {
-    const handlers = node.handlers;
-    for (let i = 0; i < handlers.length; i++) {
+    const code = node.code;
+    if (code !== undefined) return code.dispatch(name, measurements, metadata);
+    if (node.handlers.length !== 0 && ++node.dispatched === COMPILE_AFTER) node.code = this.#compile(node);
+    this.#callHandlers(node.handlers, 0, node, name, measurements, metadata);
+    const streams = node.streams;
+    if (streams.length !== 0) this.#streams.deliver(streams, name, measurements, metadata);
+  }
+
+  #callHandlers(handlers: readonly HandlerEntry[], from: number, node: EventNode, name: EventName, measurements: Measurements, metadata: Metadata): void {
+    for (let i = from; i < handlers.length; i++) {
       const h = handlers[i];
       try {
         const result = h.handler(name, measurements, metadata, h.config) as unknown;
@@ -200,8 +227,6 @@ export class Telemetry {
         this.#handlerFailed(h, node, error);
       }
     }
-    const streams = node.streams;
-    if (streams.length !== 0) this.#streams.deliver(streams, name, measurements, metadata);
   }
 
   #observe(result: unknown, entry: HandlerEntry, node: EventNode): void {
