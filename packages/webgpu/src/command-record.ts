@@ -61,6 +61,8 @@ export interface CommandRecord {
   slot: TimestampSlot | undefined;
   /** performance.now() just before submit. */
   t0: number;
+  /** performance.now() when its completion promise resolved (a timed record's stop follows its timestamp read). */
+  t1: number;
   /** The next record submitted in the same batch. */
   next: CommandRecord | undefined;
 }
@@ -87,6 +89,7 @@ export function newRecord(probe: RecordOwner): CommandRecord {
     copySpans: undefined,
     slot: undefined,
     t0: 0,
+    t1: 0,
     next: undefined,
   };
 }
@@ -118,7 +121,7 @@ export function dispatchInfo(kernel: string, workgroups: readonly [number, numbe
 }
 
 /** The dispatch's GPU time: its pass's, when the pass was timed and held only it. */
-export function gpuTime(rec: CommandRecord, d: DispatchInfo, passTimes: number[] | undefined): number | undefined {
+export function gpuTime(rec: CommandRecord, d: DispatchInfo, passTimes: readonly number[] | undefined): number | undefined {
   if (passTimes === undefined || d.timed < 0 || (rec.crowded !== undefined && rec.crowded.includes(d.pass))) return undefined;
   return passTimes[d.timed];
 }

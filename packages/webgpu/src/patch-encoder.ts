@@ -43,11 +43,11 @@ function patchEncoderPrototype(proto: GPUCommandEncoder): void {
     let timed = -1;
     let desc = descriptor;
     if (rec.probe.timestamps && descriptor?.timestampWrites === undefined) {
-      rec.slot ??= rec.probe.pool.acquire();
-      const writes = rec.slot?.nextPass();
-      if (writes !== undefined) {
-        timed = rec.slot!.passes - 1;
-        desc = { ...descriptor, timestampWrites: writes };
+      const slot = (rec.slot ??= rec.probe.pool.acquire());
+      const timedDesc = slot?.nextPassDescriptor(descriptor);
+      if (timedDesc !== undefined) {
+        timed = slot!.passes - 1;
+        desc = timedDesc;
       }
     }
     const pass = begin.call(this, desc);

@@ -36,8 +36,7 @@ export async function timedDispatch(
   const device = probe.device;
   const encoder = probe.raw.createCommandEncoder.call(device);
   const slot = probe.timestamps ? probe.pool.acquire() : undefined;
-  const writes = slot?.nextPass();
-  const pass = encoder.beginComputePass(writes === undefined ? undefined : { timestampWrites: writes });
+  const pass = encoder.beginComputePass(slot?.nextPassDescriptor(undefined));
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup);
   pass.dispatchWorkgroups(workgroups[0], workgroups[1], workgroups[2]);

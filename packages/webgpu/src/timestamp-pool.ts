@@ -5,26 +5,69 @@ const PASSES_PER_SLOT = 8;
 /** Command buffers in flight with timestamps; beyond this, dispatches report no gpuDuration. */
 const MAX_SLOTS = 64;
 
+/** Who learns a slot's pass times when a record's readback is done (the device's probe). */
+export interface SlotReader {
+  /** `passTimes` is the slot's own array, valid only during the call. */
+  slotRead(owner: object, passTimes: readonly number[]): void;
+  slotFailed(owner: object, error: unknown): void;
+}
+
 /**
  * A query set and its resolve/readback buffers for the compute passes of one command buffer.
  * Waiting on the readback's mapAsync also waits for the work: one wait gives both the end of
- * the work and the timestamps.
+ * the work and the timestamps. Everything a dispatch needs is made once per slot and reused
+ * (pass descriptors, the readback callbacks, the pass-times array): a timed dispatch allocates
+ * no closure, promise chain or array of its own.
  */
 export class TimestampSlot {
   passes = 0;
+  readonly #writes: GPUComputePassTimestampWrites[] = [];
+  readonly #descriptors: GPUComputePassDescriptor[] = [];
+  readonly #times: number[] = new Array<number>(PASSES_PER_SLOT).fill(0);
+  #owner: object | undefined = undefined;
+  readonly #onMapped = (): void => {
+    const owner = this.#owner!;
+    this.#owner = undefined;
+    let times: number[];
+    try {
+      times = this.#readTimes();
+    } catch (error) {
+      // No rejection may escape: this runs as a bare reaction nobody else handles.
+      this.#onFailedFor(owner, error);
+      return;
+    }
+    this.pool.release(this);
+    this.pool.reader.slotRead(owner, times);
+  };
+  readonly #onFailed = (error: unknown): void => {
+    const owner = this.#owner!;
+    this.#owner = undefined;
+    this.#onFailedFor(owner, error);
+  };
+
+  #onFailedFor(owner: object, error: unknown): void {
+    this.pool.discard(this);
+    this.pool.reader.slotFailed(owner, error);
+  }
 
   constructor(
     readonly querySet: GPUQuerySet,
     readonly resolve: GPUBuffer,
     readonly readback: GPUBuffer,
     private readonly pool: TimestampPool,
-  ) {}
+  ) {
+    for (let p = 0; p < PASSES_PER_SLOT; p++) {
+      const writes = { querySet, beginningOfPassWriteIndex: 2 * p, endOfPassWriteIndex: 2 * p + 1 };
+      this.#writes.push(writes);
+      this.#descriptors.push({ timestampWrites: writes });
+    }
+  }
 
-  /** The query index pair for the next pass, or undefined when the slot is full. */
-  nextPass(): GPUComputePassTimestampWrites | undefined {
+  /** `descriptor` with the next pass's timestamp writes (a cached one when there is none), or undefined when the slot is full. */
+  nextPassDescriptor(descriptor: GPUComputePassDescriptor | undefined): GPUComputePassDescriptor | undefined {
     if (this.passes === PASSES_PER_SLOT) return undefined;
-    const i = 2 * this.passes++;
-    return { querySet: this.querySet, beginningOfPassWriteIndex: i, endOfPassWriteIndex: i + 1 };
+    const p = this.passes++;
+    return descriptor === undefined ? this.#descriptors[p] : { ...descriptor, timestampWrites: this.#writes[p] };
   }
 
   /** Gives an unused slot back. */
@@ -38,21 +81,42 @@ export class TimestampSlot {
     copy.call(encoder, this.resolve, 0, this.readback, 0, 16 * this.passes);
   }
 
+  /**
+   * Reads the pass times once the work is done and hands them to the pool's reader with `owner`;
+   * the slot goes back to the pool first.
+   */
+  readFor(owner: object): void {
+    this.#owner = owner;
+    this.readback.mapAsync(MAP_MODE_READ, 0, 16 * this.passes).then(this.#onMapped, this.#onFailed);
+  }
+
   /** Waits for the work and returns each pass's GPU duration in ns; the slot goes back to the pool. */
   async read(): Promise<number[]> {
-    const passes = this.passes;
     try {
-      await this.readback.mapAsync(MAP_MODE_READ, 0, 16 * passes);
-      const ticks = new BigUint64Array(this.readback.getMappedRange(0, 16 * passes));
-      const out: number[] = new Array(passes);
-      for (let p = 0; p < passes; p++) out[p] = Math.max(0, Number(ticks[2 * p + 1] - ticks[2 * p]));
-      this.readback.unmap();
-      this.pool.release(this);
-      return out;
+      await this.readback.mapAsync(MAP_MODE_READ, 0, 16 * this.passes);
     } catch (error) {
       this.pool.discard(this);
       throw error;
     }
+    let times: number[];
+    try {
+      times = this.#readTimes().slice(0, this.passes);
+    } catch (error) {
+      this.pool.discard(this);
+      throw error;
+    }
+    this.pool.release(this);
+    return times;
+  }
+
+  /** The mapped pass times into the slot's own array; unmaps. */
+  #readTimes(): number[] {
+    const passes = this.passes;
+    const ticks = new BigUint64Array(this.readback.getMappedRange(0, 16 * passes));
+    const out = this.#times;
+    for (let p = 0; p < passes; p++) out[p] = Math.max(0, Number(ticks[2 * p + 1] - ticks[2 * p]));
+    this.readback.unmap();
+    return out;
   }
 }
 
@@ -63,6 +127,7 @@ export class TimestampPool {
   constructor(
     private readonly device: GPUDevice,
     private readonly createBuffer: GPUDevice['createBuffer'],
+    readonly reader: SlotReader,
   ) {}
 
   acquire(): TimestampSlot | undefined {

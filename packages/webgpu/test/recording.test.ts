@@ -183,6 +183,19 @@ describe('dispatch recording from user-encoded work', function () {
     expect(ends[0].metadata.spanId).to.equal(seen[0].metadata.spanId);
   });
 
+  it('a timed dispatch whose device is destroyed after the work, before its timestamps are read, ends its span once', async function () {
+    if (!gpu.timestamps) this.skip();
+    const seen = recordEvents(telemetry, spanEvents('compute.kernel.dispatch'));
+    gpu.device.queue.submit([encode([[1]])]);
+    await gpu.device.queue.onSubmittedWorkDone();
+    // The read starts a turn after the completion: the device goes before it does.
+    gpu.destroy();
+    await until(() => seen.some((e) => e.event !== 'compute.kernel.dispatch.start'), 'the end of the dispatch span');
+    const ends = seen.filter((e) => e.event !== 'compute.kernel.dispatch.start');
+    expect(ends).to.have.length(1);
+    expect(ends[0].metadata.spanId).to.equal(seen[0].metadata.spanId);
+  });
+
   it('only a start handler attached still gets start events with span ids', async function () {
     const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'start']]);
     gpu.device.queue.submit([encode([[1]])]);
