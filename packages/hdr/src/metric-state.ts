@@ -4,7 +4,7 @@ import type { CollectedMetric } from './collect.js';
 import { HistogramStore } from './histogram-store.js';
 import type { Layout } from './layout.js';
 import { ExemplarStore, type CoarseClock } from './exemplars.js';
-import { histogramPath, valuePath, type PathParts, type Recorder } from './record-path.js';
+import { recordPath, type PathParts, type Recorder } from './record-path.js';
 import { Series, ValueStore } from './series.js';
 import { TagIndex, type Lookup, type TagSource } from './tag-index.js';
 import type { Ticker } from './ticker.js';
@@ -125,8 +125,8 @@ export class MetricState implements CollectedMetric {
   #handler(exemplars: CoarseClock | undefined, idle: boolean): Recorder {
     const withExemplars = exemplars !== undefined && this.exemplars !== undefined ? { store: this.exemplars, clock: exemplars } : undefined;
     const parts: PathParts = { reader: this.#reader, lookup: this.#lookup, ticker: this.ticker, drops: this, stamp: idle, exemplars: withExemplars };
-    if (this.kind === HIST) return histogramPath(parts, this.hist as HistogramStore, this.layout, this.#index, this.factor);
-    return valuePath(parts, this.values as ValueStore, this.kind === COUNTER ? 'counter' : this.kind === SUM ? 'sum' : 'lastValue');
+    if (this.kind === HIST) return recordPath(parts, { kind: 'histogram', store: this.hist as HistogramStore, layout: this.layout, index: this.#index, factor: this.factor });
+    return recordPath(parts, { kind: this.kind === COUNTER ? 'counter' : this.kind === SUM ? 'sum' : 'lastValue', store: this.values as ValueStore });
   }
 
   // The slow path: the first event of a tag set, a tag value with a lone surrogate, or an

@@ -53,8 +53,29 @@ export class TagIndex implements Lookup {
       if (i === last) return `${read} const id = ${from}.get(k${i}); return id === undefined ? miss(src) : id;`;
       return `${read} const l${i + 1} = ${from}.get(k${i}); if (l${i + 1} === undefined) return miss(src);`;
     });
-    const make = new Function('root', 'tagString', 'miss', `"use strict"; return function find(src) { ${lines.join(' ')} };`) as (root: Level, str: typeof tagString, m: Find) => Find;
+    let make: (root: Level, str: typeof tagString, m: Find) => Find;
+    try {
+      make = new Function('root', 'tagString', 'miss', `"use strict"; return function find(src) { ${lines.join(' ')} };`) as typeof make;
+    } catch {
+      return this.#loop();
+    }
     return make(this.#root, tagString, this.miss);
+  }
+
+  // Where code generation from strings is disallowed (a CSP): the same lookup as a loop.
+  #loop(): Find {
+    const root = this.#root;
+    const keys = this.#order.map((p) => this.tags[p]);
+    const miss = this.miss;
+    return (src) => {
+      let level: Level | number | undefined = root;
+      for (const key of keys) {
+        const raw = src[key];
+        level = (level as Level).get(typeof raw === 'string' ? raw : (tagString(raw) as string));
+        if (level === undefined) return miss(src);
+      }
+      return level as number;
+    };
   }
 
   /** The id of `values` (in tag order), if held. */

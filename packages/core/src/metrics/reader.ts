@@ -1,6 +1,6 @@
 import type { Measurements, Metadata } from '../event-name.js';
 import { specOf, type EventPredicate, type MeasurementFn, type MetricDefinition } from './definition.js';
-import { specialise, type SpecialisedReader } from './specialised.js';
+import { codeGeneration, specialise, type SpecialisedReader } from './specialised.js';
 import { exactDivisor } from './unit.js';
 
 /** Told the first time an event lacks a definition's measurement key. */
@@ -81,7 +81,16 @@ export class MetricReader {
    * measured there). Made once per reader.
    */
   specialised(): SpecialisedReader {
-    return (this.#specialised ??= specialise({
+    return (this.#specialised ??= this.#specialise());
+  }
+
+  #specialise(): SpecialisedReader {
+    // Where code generation from strings is disallowed (a CSP, --disallow-code-generation-from-strings):
+    // the methods themselves, correct, with their shared feedback.
+    if (!codeGeneration()) {
+      return { accepts: this.#keep === undefined ? undefined : (m, md) => this.accepts(m, md), value: (m, md) => this.value(m, md), tagSource: this.#tagValues };
+    }
+    return specialise({
       counter: this.#counter,
       key: this.#key,
       measure: this.#measure,
@@ -92,7 +101,7 @@ export class MetricReader {
       missing: (m) => {
         if (this.#onMissing !== undefined) this.#missing(m);
       },
-    }));
+    });
   }
 
   /** Tag values as strings in `definition.tags` order; `undefined` when one is missing (skip the event). */
