@@ -1,7 +1,7 @@
 // The realistic process of issue 11: every package loaded, an aggregator with ten definitions, a
-// Prometheus reporter, a logger writing to /dev/null and 20 unrelated handlers on 200 other names,
-// all exercised before measuring so that core's call sites have seen many shapes and handlers
-// (megamorphic, as in an application).
+// Prometheus reporter, a logger writing to /dev/null and 22 unrelated handlers on 200 other names
+// (some with two handlers, a quarter emitted through handles), all exercised before measuring so
+// that core's call sites have seen many shapes and handlers (megamorphic, as in an application).
 import { counter, distribution, lastValue, sum, summary, type EventName, type Handler, type MetricDefinition, type Telemetry } from '@rx-telemetry/core';
 import { Aggregator } from '@rx-telemetry/hdr';
 import { attachLogger } from '@rx-telemetry/logger';
@@ -52,7 +52,7 @@ const APP_METRICS: readonly MetricDefinition[] = [
 
 export const ALL_METRICS: readonly MetricDefinition[] = [...APP_METRICS, PATH_METRICS.distribution, PATH_METRICS.counter, PATH_METRICS.render];
 
-// Twenty handlers that do different things, so a dispatch site that calls them cannot stay monomorphic.
+// Handlers that do different things, so a dispatch site that calls them cannot stay monomorphic.
 const st = { n: 0, sum: 0, last: 0, max: 0, min: Infinity, ri: 0, text: '', flag: false };
 const ring = new Float64Array(256);
 const hist = new Uint32Array(64);
@@ -82,9 +82,13 @@ export const UNRELATED_HANDLERS: readonly Handler[] = [
   (_e, _m, md) => void (st.n += Array.isArray(md.tags) ? md.tags.length : 0),
   (e, m, md) => void (st.last = (m.duration ?? 0) / ((md.weight as number | undefined) ?? 1) + e.length),
   (_e, m) => void (st.max = Math.max(st.max, m.queue ?? 0, m.duration ?? 0)),
+  // Handlers that return what their last call returned, as arrow functions in applications do
+  // (the bus checks each such result for a promise).
+  (e) => byName.set(e[1], st.n),
+  (_e, m) => (st.sum += m.bytes ?? 0),
 ];
 
-/** 200 names nobody else listens to, ten per unrelated handler. */
+/** 200 names nobody else listens to: ten per unrelated handler, and the last two on every seventh (so some names have two handlers). */
 export function unrelatedNames(): EventName[] {
   return Array.from({ length: 200 }, (_, i) => ['svc', `s${i % 20}`, `op${i}`, i % 3 === 0 ? 'start' : i % 3 === 1 ? 'stop' : 'exception']);
 }
@@ -124,7 +128,7 @@ export async function composeRealistic(bus: Telemetry): Promise<Realistic> {
   UNRELATED_HANDLERS.forEach((h, k) => {
     bus.attachMany(
       `unrelated-${k}`,
-      names.filter((_, i) => i % 20 === k),
+      names.filter((_, i) => (k < 20 ? i % 20 === k : i % 7 === k - 20)),
       h,
     );
   });
@@ -143,15 +147,23 @@ export async function composeRealistic(bus: Telemetry): Promise<Realistic> {
   };
 }
 
-/** Traffic of every kind the composition handles, with metadata of several shapes. */
+/**
+ * Traffic of every kind the composition handles, with metadata of several shapes: by name, and
+ * through handles (a quarter of the unrelated names, emitted from one shared call site, as a
+ * helper that takes a handle would).
+ */
 export function background(bus: Telemetry, names: readonly EventName[], rounds = 200): void {
   const routesList = ['/users', '/users/:id', '/orders', '/health'];
+  const handles = names.map((name, i) => (i % 4 === 1 ? bus.event(name) : undefined));
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < names.length; i++) {
       const shape = (r + i) % 4;
       const md =
         shape === 0 ? { route: routesList[i & 3] } : shape === 1 ? { user: `u${i}`, retry: true } : shape === 2 ? { tags: ['a', 'b'], weight: 2 } : { route: routesList[r & 3], user: 'x', extra: r };
-      bus.emit(names[i], { duration: 1000 + r * 10 + i, monotonicTime: performance.now(), bytes: i, queue: r }, md);
+      const m = { duration: 1000 + r * 10 + i, monotonicTime: performance.now(), bytes: i, queue: r };
+      const handle = handles[i];
+      if (handle !== undefined) handle.emit(m, md);
+      else bus.emit(names[i], m, md);
     }
     const route = routesList[r & 3];
     bus.emit(['http', 'request', 'stop'], { duration: 2e6 + r * 1000 }, { method: r & 1 ? 'GET' : 'POST', route, status: r % 7 === 0 ? '500' : '200' });
