@@ -74,18 +74,20 @@ export class LiveSpan implements OpenSpan, ContextStore {
   emitStart(): void {
     const start = this.targets.startNode;
     if (!start.active) return;
-    // emitOwn's body, written out: V8 leaves that call un-inlined on the span path.
+    const t0 = this.startTime;
+    const m = { monotonicTime: msToNs(t0), systemTime: epochMs(t0) };
+    // dispatchAs written out here and in stop(): a call site of the node's code that sees only
+    // start (or only stop) events is what made the direct call pay (one shared site measured slower).
     const outer = enterDispatch(this);
-    this.targets.dispatch(start, start.name, { monotonicTime: msToNs(this.startTime), systemTime: epochMs(this.startTime) }, this.startMeta);
+    const code = start.code;
+    if (code !== undefined) code.dispatch(start.name, m, this.startMeta);
+    else this.targets.dispatch(start, start.name, m, this.startMeta);
     enterDispatch(outer);
   }
 
   /** Dispatches one of this span's events with this span as the trace context handlers see. */
   emitOwn(node: EventNode, measurements: Measurements, metadata: Metadata): void {
-    // No try/finally: dispatch never throws (each handler and stream consumer is isolated).
-    const outer = enterDispatch(this);
-    this.targets.dispatch(node, node.name, measurements, metadata);
-    enterDispatch(outer);
+    dispatchAs(this, node, measurements, metadata);
   }
 
   stop(measurements?: Measurements, metadata?: Metadata, endTime?: number): void {
@@ -106,7 +108,9 @@ export class LiveSpan implements OpenSpan, ContextStore {
       const m = this.measurements === undefined ? { duration, monotonicTime } : this.#endMeasurements(duration, monotonicTime);
       const md = this.metadata === undefined ? this.startMeta : Object.assign({}, this.startMeta, this.metadata);
       const outer = enterDispatch(this);
-      targets.dispatch(stop, stop.name, m, md);
+      const code = stop.code;
+      if (code !== undefined) code.dispatch(stop.name, m, md);
+      else targets.dispatch(stop, stop.name, m, md);
       enterDispatch(outer);
     } catch (failure) {
       // Hostile metadata (a throwing getter or Proxy) costs the event, never the caller.
@@ -146,6 +150,18 @@ export class LiveSpan implements OpenSpan, ContextStore {
     merged.monotonicTime = monotonicTime;
     return merged;
   }
+}
+
+// Dispatches one of `span`'s events with `span` as the trace context its handlers see. No
+// try/finally: dispatch never throws (each handler and stream consumer is isolated). A node with
+// code of its own (node-dispatch.ts) is dispatched straight through it, as the bus's dispatch
+// would after two more calls (start and stop this way: a span 0.90x the time, paired processes).
+function dispatchAs(span: LiveSpan, node: EventNode, measurements: Measurements, metadata: Metadata): void {
+  const outer = enterDispatch(span);
+  const code = node.code;
+  if (code !== undefined) code.dispatch(node.name, measurements, metadata);
+  else span.targets.dispatch(node, node.name, measurements, metadata);
+  enterDispatch(outer);
 }
 
 export function stackOf(error: unknown): string {
