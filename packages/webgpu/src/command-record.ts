@@ -3,8 +3,8 @@ import type { TimestampPool, TimestampSlot } from './timestamp-pool.js';
 
 // These records are built for every dispatch while someone listens, so they are lean: one
 // record per encoder, no per-pass objects, no arrays unless an encoder holds more than one
-// dispatch. Until submit, the first dispatch lives in the record's own fields; its DispatchInfo
-// (which is also its open span) is made after Dawn's submit, while the GPU runs. In an awaited
+// dispatch. The first dispatch lives in the record's own fields, its span too; only further
+// dispatches of the same encoder get a DispatchInfo (which is also their open span). In an awaited
 // dispatch loop the work before submit and after completion delays the caller, and there each
 // allocation and property write costs many times its warm price: see docs/webgpu.md.
 
@@ -44,8 +44,8 @@ export interface CommandRecord {
   timed0: number;
   pass0: number;
   indirect0: boolean;
-  /** The first dispatch, made when its span opens (after submit, only while someone listens). */
-  first: DispatchInfo | undefined;
+  /** The first dispatch's span, opened after submit while someone observes dispatch spans. */
+  span0: OpenSpan | undefined;
   /** Further dispatches, in order (recorded as they come: rare). */
   more: DispatchInfo[] | undefined;
   /** The pass being encoded: index, timestamp pair, pipeline name, dispatches so far. */
@@ -78,7 +78,7 @@ export function newRecord(probe: RecordOwner): CommandRecord {
     timed0: -1,
     pass0: 0,
     indirect0: false,
-    first: undefined,
+    span0: undefined,
     more: undefined,
     passIndex: -1,
     passTimed: -1,
@@ -111,17 +111,12 @@ export function recordDispatch(rec: CommandRecord, x: number, y: number, z: numb
   (rec.more ??= []).push(info);
 }
 
-/** The first dispatch's DispatchInfo, from the record's fields. */
-export function firstDispatch(rec: CommandRecord): DispatchInfo {
-  return (rec.first ??= dispatchInfo(rec.kernel0, rec.indirect0 ? undefined : [rec.x0, rec.y0, rec.z0], rec.timed0, rec.pass0));
-}
-
 export function dispatchInfo(kernel: string, workgroups: readonly [number, number, number] | undefined, timed: number, pass: number): DispatchInfo {
   return { kernel, workgroups, timed, pass, span: undefined };
 }
 
-/** The dispatch's GPU time: its pass's, when the pass was timed and held only it. */
-export function gpuTime(rec: CommandRecord, d: DispatchInfo, passTimes: readonly number[] | undefined): number | undefined {
-  if (passTimes === undefined || d.timed < 0 || (rec.crowded !== undefined && rec.crowded.includes(d.pass))) return undefined;
-  return passTimes[d.timed];
+/** A dispatch's GPU time: its pass's (`timed`: the pass's timestamp pair, `pass`: its index), when the pass was timed and held only it. */
+export function gpuTime(rec: CommandRecord, timed: number, pass: number, passTimes: readonly number[] | undefined): number | undefined {
+  if (passTimes === undefined || timed < 0 || (rec.crowded !== undefined && rec.crowded.includes(pass))) return undefined;
+  return passTimes[timed];
 }

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { msToNs, type Measurements } from '@rx-telemetry/core';
-import { firstDispatch, gpuTime, type CommandRecord } from './command-record.js';
+import { gpuTime, type CommandRecord } from './command-record.js';
 import type { DeviceEvents } from './device-events.js';
 import { MemoryTracker } from './memory-tracker.js';
 import { commandState, pipelineName, setCommandState, setPipelineName } from './object-state.js';
-import { failDispatch, openDispatch, stopDispatch } from './dispatch-span.js';
+import { StartMetadata, failDispatch, openDispatch, stopDispatch, stopSpan } from './dispatch-span.js';
 import { TimestampPool } from './timestamp-pool.js';
 
 /** The unpatched methods of the device and its queue, captured before instrumenting. */
@@ -70,6 +70,7 @@ export class DeviceProbe {
   readonly #onFail = (error: unknown): void => {
     for (let rec: CommandRecord | undefined = this.#takeWatched(); rec !== undefined; rec = rec.next) this.#failAll(rec, error);
   };
+  readonly #startMetadata: StartMetadata;
   /** device.queue is a native getter (~0.2 µs a read here): read once. */
   readonly queue: GPUQueue;
 
@@ -81,6 +82,7 @@ export class DeviceProbe {
     readonly timestamps: boolean,
   ) {
     this.queue = device.queue;
+    this.#startMetadata = new StartMetadata(deviceId);
     this.memory = new MemoryTracker(deviceId, events);
     this.pool = new TimestampPool(device, raw.createBuffer, this);
   }
@@ -227,14 +229,17 @@ export class DeviceProbe {
   }
 
   #stop(rec: CommandRecord, t1: number, passTimes: readonly number[] | undefined): void {
-    const first = rec.first;
+    const span0 = rec.span0;
     const copySpans = rec.copySpans;
-    if (first === undefined && copySpans === undefined) return;
+    if (span0 === undefined && copySpans === undefined) return;
     const duration = msToNs(t1 - rec.t0);
-    if (first !== undefined) {
-      stopDispatch(first, duration, gpuMeasurements(gpuTime(rec, first, passTimes)), t1);
+    if (span0 !== undefined) {
+      rec.span0 = undefined;
+      stopSpan(span0, duration, gpuMeasurements(gpuTime(rec, rec.timed0, rec.pass0, passTimes)), t1);
       const more = rec.more;
-      if (more !== undefined) for (let i = 0; i < more.length; i++) stopDispatch(more[i], duration, gpuMeasurements(gpuTime(rec, more[i], passTimes)), t1);
+      if (more !== undefined) {
+        for (let i = 0; i < more.length; i++) stopDispatch(more[i], duration, gpuMeasurements(gpuTime(rec, more[i].timed, more[i].pass, passTimes)), t1);
+      }
     }
     if (copySpans !== undefined) {
       const copies = rec.copies!;
@@ -246,7 +251,7 @@ export class DeviceProbe {
     rec.t0 = t0;
     const dispatch = this.events.dispatch;
     if (rec.count !== 0 && dispatch.active) {
-      openDispatch(dispatch, firstDispatch(rec), this.deviceId, t0);
+      rec.span0 = dispatch.start(this.#startMetadata.of(rec.kernel0, rec.x0, rec.y0, rec.z0, rec.indirect0), t0);
       const more = rec.more;
       if (more !== undefined) for (let i = 0; i < more.length; i++) openDispatch(dispatch, more[i], this.deviceId, t0);
     }
@@ -257,7 +262,11 @@ export class DeviceProbe {
   }
 
   #failAll(rec: CommandRecord, error: unknown): void {
-    if (rec.first !== undefined) failDispatch(rec.first, error);
+    const span0 = rec.span0;
+    if (span0 !== undefined) {
+      rec.span0 = undefined;
+      span0.exception(error);
+    }
     if (rec.more !== undefined) for (const d of rec.more) failDispatch(d, error);
     const copySpans = rec.copySpans;
     if (copySpans !== undefined) {

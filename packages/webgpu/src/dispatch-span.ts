@@ -1,4 +1,4 @@
-import type { Measurements, Metadata, SpanEvent } from '@rx-telemetry/core';
+import type { Measurements, Metadata, OpenSpan, SpanEvent } from '@rx-telemetry/core';
 import { categorize, type DurationCategory } from './category.js';
 import type { DispatchInfo } from './command-record.js';
 
@@ -24,6 +24,11 @@ export function stopDispatch(d: DispatchInfo, duration: number, measurements: Me
   const span = d.span;
   if (span === undefined) return;
   d.span = undefined;
+  stopSpan(span, duration, measurements, t1);
+}
+
+/** Stops a dispatch span (stopDispatch without the DispatchInfo). */
+export function stopSpan(span: OpenSpan, duration: number, measurements: Measurements | undefined, t1: number): void {
   span.stop(measurements, CATEGORY[categorize(duration)], t1);
 }
 
@@ -33,4 +38,30 @@ export function failDispatch(d: DispatchInfo, error: unknown): void {
   if (span === undefined) return;
   d.span = undefined;
   span.exception(error);
+}
+
+/**
+ * A device's dispatch start metadata, the last one kept: a loop dispatching the same kernel with
+ * the same workgroup counts reuses it instead of building an object and an array per dispatch.
+ * Core copies it into each start event; the workgroups array, shared by those events, is frozen.
+ */
+export class StartMetadata {
+  #kernel = '';
+  #x = -1;
+  #y = -1;
+  #z = -1;
+  #last: Metadata | undefined = undefined;
+
+  constructor(readonly device: string) {}
+
+  /** `indirect`: the counts are on the GPU (workgroups undefined). */
+  of(kernel: string, x: number, y: number, z: number, indirect: boolean): Metadata {
+    if (indirect) return { kernel, device: this.device, workgroups: undefined };
+    if (kernel === this.#kernel && x === this.#x && y === this.#y && z === this.#z) return this.#last!;
+    this.#kernel = kernel;
+    this.#x = x;
+    this.#y = y;
+    this.#z = z;
+    return (this.#last = { kernel, device: this.device, workgroups: Object.freeze([x, y, z]) });
+  }
 }
