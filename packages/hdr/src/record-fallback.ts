@@ -2,7 +2,7 @@ import type { Measurements, Metadata } from '@rx-telemetry/core';
 import { captureTrace, exemplarTime } from './exemplars.js';
 import type { HistogramStore } from './histogram-store.js';
 import { MAX_INTERNAL, type Layout } from './layout.js';
-import type { PathParts, PathShape, Recorder } from './record-path.js';
+import type { PathParts, PathShape, Recorder } from './path-parts.js';
 import type { ValueStore } from './series.js';
 
 /**

@@ -1,32 +1,9 @@
-import type { EventName, Measurements, Metadata, MetricReader } from '@rx-telemetry/core';
-import type { BucketIndex } from './buckets.js';
-import { captureTrace, exemplarTime, type CoarseClock, type ExemplarStore } from './exemplars.js';
-import type { HistogramStore } from './histogram-store.js';
-import { MAX_INTERNAL, type Layout } from './layout.js';
-import type { ValueStore } from './series.js';
-import type { Lookup } from './tag-index.js';
-import type { Ticker } from './ticker.js';
+import { captureTrace, exemplarTime } from './exemplars.js';
+import { MAX_INTERNAL } from './layout.js';
+import type { PathParts, PathShape, Recorder } from './path-parts.js';
 import { fallbackPath } from './record-fallback.js';
 
-export type Recorder = (event: EventName, measurements: Measurements, metadata: Metadata) => void;
-
-/** Where a record path counts the events it drops. */
-export interface DropCounter {
-  dropped: number;
-}
-
-/** What every record path reads. */
-export interface PathParts {
-  readonly reader: MetricReader;
-  /** The series id lookup: its `find` is read per record (TagIndex replaces it when it reorders its levels). */
-  readonly lookup: Lookup;
-  readonly ticker: Ticker;
-  readonly drops: DropCounter;
-  /** With `idleSeriesMs`: value series stamp the epoch of each update (histograms have theirs in their slices). */
-  readonly stamp: boolean;
-  /** With `exemplars: true` (counters and distributions only). */
-  readonly exemplars: { readonly store: ExemplarStore; readonly clock: CoarseClock } | undefined;
-}
+export type { PathParts, Recorder } from './path-parts.js';
 
 // The record paths, one function per metric made with `new Function`. Why: V8 keeps inline-cache
 // feedback per function literal, shared by every closure made from it. With one literal per kind
@@ -43,16 +20,6 @@ export interface PathParts {
 // exact round-trip text). Where code generation from strings is disallowed, record-fallback.ts
 // runs the same steps as one shared closure. None throws: a throwing keep/measurement/tagValues
 // function drops the event.
-
-/** What one metric's path records into, and how. */
-export interface PathShape {
-  readonly kind: 'histogram' | 'counter' | 'sum' | 'lastValue';
-  readonly store: HistogramStore | ValueStore;
-  readonly layout?: Layout;
-  readonly index?: BucketIndex;
-  /** Metric unit to internal integer units (histograms). */
-  readonly factor?: number;
-}
 
 const ARGS = ['accepts', 'value', 'tagSource', 'lookup', 'ticker', 'drops', 'store', 'layout', 'index', 'exemplars', 'clock', 'captureTrace', 'exemplarTime'] as const;
 
