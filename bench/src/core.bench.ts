@@ -2,12 +2,15 @@
 // an RxJS Subject, Node's TracingChannel (with a clock and an AsyncLocalStorage, the fairest span
 // peer) and an OpenTelemetry SDK span. Budgets: bench/budgets.json.
 import { BasicTracerProvider, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { Telemetry } from '@rx-telemetry/core';
+import { Telemetry, type Handler, type SpanEvent } from '@rx-telemetry/core';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Subject } from 'rxjs';
-import { atMost, consume, find, measure, ratio, report, type SuiteResult } from './harness.js';
+import { atMost, consume, find, measure, median, ratio, report, type CaseResult, type SuiteResult } from './harness.js';
 import { tracingChannelSpan } from './peers.js';
 
 export async function run(): Promise<SuiteResult> {
@@ -81,12 +84,13 @@ export async function run(): Promise<SuiteResult> {
     { name: 'span sync, nobody listening', peer: TC, loop: (n) => { for (let i = 0; i < n; i++) box.acc += idle.span(['job', 'run'], metadata, work); } },
     { name: OTEL, peer: TC, loop: (n) => { for (let i = 0; i < n; i++) tracer.startSpan('job.run', { attributes: metadata }).end(); } },
   ]);
+  const tracePair = await traceContextPair(box);
   consume(box.acc);
 
   const ns = (name: string): number => find(results, name).nsPerOp;
   const span = ns('spanEvent(prefix).run, start+stop handlers');
   // Informational lines; the budgets themselves are evaluated from bench/budgets.json.
-  return report('core', results, [EE, 'diagnostics_channel publish, 1 subscriber', 'RxJS Subject.next, 1 subscriber', TC], [
+  return report('core', [...results, ...tracePair], [EE, 'diagnostics_channel publish, 1 subscriber', 'RxJS Subject.next, 1 subscriber', TC], [
     atMost('no handler via handle <= 3 ns', ns('emit, no handler, handle'), 3),
     ratio('1 handler via handle <= 1.5x EventEmitter', ns('emit, 1 handler, handle'), ns(EE), 1.5),
     atMost('1 handler, literal array name <= 40 ns', ns('emit, 1 handler, literal array'), 40),
@@ -94,5 +98,77 @@ export async function run(): Promise<SuiteResult> {
     ratio('span (spanEvent) <= TracingChannel + clock + ALS', span, ns(TC), 1),
     ratio('span vs the hand-rolled floor (info: <= 1.5x)', span, ns('floor: hand-rolled minimal span'), 1.5),
     ratio('OTel SDK span / our span >= 6x', ns(OTEL), span, 6, true),
+    atMost('trace context adds <= 30 ns to a span nobody reads ids of (core copies, paired batches)', tracedAdds(tracePair), 30),
   ]);
+}
+
+type Core = typeof import('@rx-telemetry/core');
+export const TRACE_WITH = 'spanEvent(prefix).run, start+stop handlers, core copy as built';
+export const TRACE_WITHOUT = 'spanEvent(prefix).run, start+stop handlers, core copy without trace-context bookkeeping';
+
+/**
+ * What W3C trace context adds to a span when nobody reads the ids (budget trace.context.span): the
+ * same span, nobody reading ids, in two copies of core's build loaded side by side, one as built
+ * and one with the span path's only per-span trace-context work taken out (marking which span a
+ * start/stop handler's currentTraceContext() reads; the ids themselves are made on first read, so
+ * none are made here). Both are copies so that neither pair member is the module the other cases
+ * already warmed; their batches interleave in one measure() group and pair up.
+ */
+async function traceContextPair(box: { acc: number }): Promise<CaseResult[]> {
+  const asBuilt = await coreCopy('core-as-built', (source) => source);
+  const without = await coreCopy('core-without-trace-bookkeeping', withoutTraceBookkeeping);
+  const metadata = { kernel: 'add' };
+  const work = (): number => 1;
+  // Each copy gets a loop (and handler) literal of its own: one shared literal would see both
+  // copies' run() at its call site and inline neither.
+  const withIds = spanEventOf(asBuilt, true, ['job', 'run'], (_e, m) => {
+    box.acc += m.monotonicTime;
+  });
+  const withoutIds = spanEventOf(without, false, ['job', 'run'], (_e, m) => {
+    box.acc += m.monotonicTime;
+  });
+  return measure([
+    { name: TRACE_WITH, peer: TRACE_WITHOUT, loop: (n) => { for (let i = 0; i < n; i++) box.acc += withIds.run(metadata, work); } },
+    { name: TRACE_WITHOUT, peer: TRACE_WITH, loop: (n) => { for (let i = 0; i < n; i++) box.acc += withoutIds.run(metadata, work); } },
+  ]);
+}
+
+/** The span event measured on a copy, after checking the copy differs where it should: as built, a stop handler sees its span's ids; without, none. */
+function spanEventOf(core: Core, traced: boolean, prefix: string[], handler: Handler): SpanEvent {
+  const probe = new core.Telemetry();
+  let seen: unknown;
+  probe.attach('probe', ['probe', 'stop'], () => void (seen = core.currentTraceContext()));
+  probe.span(['probe'], {}, () => 0);
+  if ((seen !== undefined) !== traced) throw new Error('core bench: the trace-context pair does not differ in trace context');
+  const bus = new core.Telemetry();
+  bus.attachMany('h', [[...prefix, 'start'], [...prefix, 'stop']], handler);
+  return bus.spanEvent(prefix);
+}
+
+/** Median of the pair's per-batch differences (with - without), ns. */
+function tracedAdds(pair: readonly CaseResult[]): number {
+  const a = find(pair, TRACE_WITH).batches;
+  const b = find(pair, TRACE_WITHOUT).batches;
+  return median(a.map((v, i) => v - b[i]));
+}
+
+/** A copy of @rx-telemetry/core's build (bench/dist/variants/<name>), its live-span.js passed through `patch`, loaded as a module of its own. */
+async function coreCopy(name: string, patch: (source: string) => string): Promise<Core> {
+  const from = dirname(fileURLToPath(import.meta.resolve('@rx-telemetry/core')));
+  const to = fileURLToPath(new URL(`../variants/${name}/`, import.meta.url));
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true, filter: (f) => !f.endsWith('.map') && !f.endsWith('.d.ts') });
+  const file = join(to, 'live-span.js');
+  writeFileSync(file, patch(readFileSync(file, 'utf8')));
+  return (await import(pathToFileURL(join(to, 'index.js')).href)) as Core;
+}
+
+// Takes out each `enterDispatch(span)` … `enterDispatch(outer)` pair around a span's dispatches and
+// nothing else; fails loudly when the build no longer has them (the pair would measure nothing).
+function withoutTraceBookkeeping(source: string): string {
+  const enter = /const outer = enterDispatch\((?:this|span)\);/g;
+  const restore = /enterDispatch\(outer\);/g;
+  const n = source.match(enter)?.length ?? 0;
+  if (n === 0 || n !== (source.match(restore)?.length ?? 0)) throw new Error('core bench: live-span.js has no enterDispatch pairs to take out; update the trace-context pair');
+  return source.replace(enter, 'const outer = undefined;').replace(restore, 'void outer;');
 }
