@@ -46,9 +46,10 @@ export class DeviceProbe {
    * One turn of the event loop after a submit or a completion: starts the timestamp reads of
    * completed timed work and makes sure submitted work rides on some completion promise. The
    * reads start here, not in the completion reaction: that reaction runs before the caller's own
-   * continuation, so a mapAsync there delays an awaiting caller (paired on lavapipe: 0.5-2.7 µs
-   * per timed dispatch); here it runs while the caller's next dispatch is on the GPU. Untimed
-   * stops stay in the reaction: deferring them too measured 0.2-0.45 µs slower per dispatch.
+   * continuation, so a mapAsync there delays an awaiting caller (paired on lavapipe, same device:
+   * 2.1-3.0 µs more per timed dispatch); here it runs while the caller's next dispatch is under
+   * way. Untimed stops stay in the reaction: deferring them too measured 0.1-0.5 µs slower per
+   * dispatch (on lavapipe the tick then lands in the short wait right before the next completion).
    */
   readonly #tick = (): void => {
     this.#tickQueued = false;
