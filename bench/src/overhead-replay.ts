@@ -194,6 +194,16 @@ export async function measureReplay(arms: readonly ReplayArm[], rounds: number, 
   return { cpu, wall, jobsPerRound };
 }
 
+/** Every event name of the recorded job, spans' start, stop and exception included. */
+export function eventNames(recording: Recording): EventName[] {
+  const names = new Set<string>();
+  for (const op of recording.ops) {
+    if (op.kind === 'emit') names.add(op.name.join('.'));
+    if (op.kind === 'start') for (const end of ['start', 'stop', 'exception']) names.add([...op.prefix, end].join('.'));
+  }
+  return [...names].map((n) => n.split('.'));
+}
+
 /**
  * A bus where every event of the job is observed by a handler that does nothing: the emit path's
  * own cost (building the measurements and metadata, core's spans and dispatch), which any
@@ -201,12 +211,7 @@ export async function measureReplay(arms: readonly ReplayArm[], rounds: number, 
  */
 export function observedArm(name: string, recording: Recording): ReplayArm {
   const bus = new Telemetry();
-  const names = new Set<string>();
-  for (const op of recording.ops) {
-    if (op.kind === 'emit') names.add(op.name.join('.'));
-    if (op.kind === 'start') for (const end of ['start', 'stop', 'exception']) names.add([...op.prefix, end].join('.'));
-  }
-  bus.attachMany('observed, nothing done', [...names].map((n) => n.split('.')), () => undefined);
+  bus.attachMany('observed, nothing done', eventNames(recording), () => undefined);
   return { name, replay: new Replay(bus, recording), flush: () => Promise.resolve() };
 }
 
