@@ -27,6 +27,7 @@ export class AggregatedContext {
  */
 export class ClientAggregation {
   #held: AggregatedContext[] = [];
+  #overflowReported = false;
   readonly #timer: NodeJS.Timeout;
 
   constructor(
@@ -42,14 +43,21 @@ export class ClientAggregation {
 
   /**
    * Adds `value` to a count's context or sets a gauge's. False when `maxContexts` other
-   * contexts are held already: the caller sends the value as a line of its own.
+   * contexts are held already: the caller sends the value as a line of its own (reported once,
+   * through `onError`, for the reporter's lifetime, as hot-shots' aggregation did).
    */
   add(context: AggregatedContext, value: number): boolean {
     if (context.held) {
       context.value = context.gauge ? value : context.value + value;
       return true;
     }
-    if (this.#held.length >= this.maxContexts) return false;
+    if (this.#held.length >= this.maxContexts) {
+      if (!this.#overflowReported) {
+        this.#overflowReported = true;
+        this.onError(new Error(`StatsdReporter: aggregation context limit (${this.maxContexts}) reached; further new contexts are sent without aggregation`));
+      }
+      return false;
+    }
     context.held = true;
     context.value = value;
     this.#held.push(context);

@@ -50,9 +50,13 @@ describe('StatsdReporter client-side aggregation', () => {
   it('sends the values of contexts past maxContexts as lines of their own', async () => {
     const capture = await captureUdp();
     const bus = new Telemetry();
-    const reporter = new StatsdReporter(bus, { metrics: [counter('ctx.count', { eventName: ['ctx'], tags: ['k'] })], port: capture.port, aggregation: { maxContexts: 2 } });
+    const errors: Error[] = [];
+    const reporter = new StatsdReporter(bus, { metrics: [counter('ctx.count', { eventName: ['ctx'], tags: ['k'] })], port: capture.port, aggregation: { maxContexts: 2 }, onError: (e) => errors.push(e) });
     for (let i = 0; i < 3; i++) for (const k of ['a', 'b', 'c']) bus.emit(['ctx'], {}, { k });
     await reporter.stop();
+    // Reported once, as an error (counted, and the health check shows it).
+    expect(errors.map((e) => e.message)).to.deep.equal(['StatsdReporter: aggregation context limit (2) reached; further new contexts are sent without aggregation']);
+    expect(reporter.errors).to.equal(1);
     const lines = await capture.waitForLines(5);
     await capture.close();
     expect([...lines].sort()).to.deep.equal(['ctx.count.a:3|c', 'ctx.count.b:3|c', 'ctx.count.c:1|c', 'ctx.count.c:1|c', 'ctx.count.c:1|c']);
