@@ -1,10 +1,11 @@
 // The reporters the overhead suite attaches, in two set-ups (bench/notes/overhead.md):
 // 'service', what a GPU service runs and the budget reads: the compute metrics in an Aggregator
-// read by a PrometheusReporter, the same metrics to a StatsD agent over UDP with hot-shots'
-// client-side aggregation of counts and sums, the OpenTelemetry bridge tracing kernel spans
-// (dispatches, compiles) through an SDK tracer, and attachLogger writing the kernel and device
-// events with the batch writer and a 100 ms flush interval; 'defaults', every reporter at its
-// defaults given everything: a StatsD line per value, a span per transfer, a log line per event.
+// read by a PrometheusReporter, the same metrics to a StatsD agent over UDP with client-side
+// aggregation of counts and sums, the OpenTelemetry bridge tracing kernel spans (dispatches,
+// compiles) through an SDK tracer, and attachLogger writing a line per dispatch and per compile
+// and device event with the batch writer and a 100 ms flush interval; 'defaults', every reporter
+// at its defaults given everything: a StatsD line per value, a span per transfer, a log line per
+// event through pino's destination.
 import { BasicTracerProvider, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { counter, distribution, sum, type Telemetry } from '@rx-telemetry/core';
 import { Aggregator } from '@rx-telemetry/hdr';
@@ -14,7 +15,7 @@ import { defaultBuckets, PrometheusReporter } from '@rx-telemetry/prometheus';
 import { StatsdReporter } from '@rx-telemetry/statsd';
 import { consume } from './harness.js';
 
-/** 'service': configured as a GPU service runs them (the budget's figure); 'defaults': every reporter at its defaults, given every event. */
+/** 'service': configured as a GPU service runs them (the budget's figures); 'defaults': every reporter at its defaults, given every event. */
 export type Setup = 'service' | 'defaults';
 
 const NS_TO_MS = { from: 'nanosecond', to: 'millisecond' } as const;
