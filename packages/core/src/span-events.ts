@@ -128,21 +128,25 @@ function settle<T>(span: LiveSpan, result: T & PromiseLike<Awaited<T>>): T {
   ) as T;
 }
 
-// The path of a bus with a span-context hook (the OTel bridge): the callback runs inside the hooks.
+// The path of a bus with a span-context hook (the OTel bridge): the callback runs inside the hooks,
+// the span's async context entered and restored as in run().
 function runHooked<T>(hooks: SpanHooks, span: LiveSpan, fn: (scope: SpanScope) => T): T {
+  const outer = span.outer;
+  storage.enterWith(span);
   let result: T;
   try {
-    result = storage.run(span, runInHooks, hooks, span, fn);
+    result = runInHooks(hooks, span, fn);
   } catch (error) {
+    storage.enterWith(outer);
     span.exception(error);
     throw error;
   }
+  storage.enterWith(outer);
   if (isPromiseLike(result)) return settle(span, result);
   span.stop();
   return result;
 }
 
-// Module-level, so the hooked path allocates no closure of its own to enter the async context.
 // The start event is emitted inside the hooks, just before the callback: a hook (the OTel bridge)
 // has adopted its span's W3C ids by then, so start handlers see the ids the exported span has.
 function runInHooks<T>(hooks: SpanHooks, span: LiveSpan, fn: (scope: SpanScope) => T): T {
