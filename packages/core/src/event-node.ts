@@ -44,10 +44,8 @@ export class EventNode {
   pinned = false;
   /** The span event resolved for this prefix by `span()`, cached (its nodes are pinned). */
   span: unknown = undefined;
-  /** Its own dispatch code, made for a handle or once its handlers ran often enough (then kept). */
+  /** Its own dispatch code (node-dispatch.ts), made with its first handle (then kept). */
   code: NodeCode | undefined = undefined;
-  /** Dispatches so far through the shared loop. */
-  dispatched = 0;
 
   constructor(
     readonly name: EventName,

@@ -13,12 +13,11 @@ export interface DispatchHost {
 }
 
 /**
- * Dispatches through the bus's shared loop before a node with handlers gets code of its own: a
- * hot name compiles within its first emits, a name attached and detached before it gets hot (a
- * handler per request, a test) compiles nothing. Compiling on attach instead grew the heap by
- * more than 2 MB over 50,000 attach/detach cycles (the bounded-names test failed).
+ * Dispatch codes one bus compiles; a handle made past these emits through the shared loop.
+ * Bounds what a bus compiles (~3 KB and ~50 µs each) when handles are made for many names whose
+ * handlers differ (names whose handlers are the same share one code, see NodeCompiler).
  */
-export const COMPILE_AFTER = 100;
+export const MAX_CODES = 256;
 
 /** Handler calls written out per node; the handlers past these run in the host's shared loop. */
 export const UNROLLED = 4;
@@ -51,41 +50,87 @@ const BODY = body();
 const PARAMS = ['node', 'empty', 'observe', 'recover', 'rest', 'deliver'];
 type Make = (node: EventNode, empty: Metadata, ...host: DispatchHost[keyof DispatchHost][]) => NodeCode;
 let compiled = 0;
+let codegen = true;
 
 /**
- * The code that runs one node's handlers and streams, for handles (`emit`, with the `active`
- * check) and for the bus (`dispatch`). Written out per node with `new Function`, because V8
- * keeps call feedback per function, and closures made from one function literal share it: a
- * dispatch loop shared by every event sees every handler of the process at its one call site
- * (megamorphic), so no handler is ever inlined into an emit. A node's own code sees only that
- * node's handlers: each of its first UNROLLED call sites stays monomorphic and V8 inlines the
- * handler into the emit, as it does in a process with one handler. (A call site whose handler
- * changes, after a detach before it, sees two targets and calls without inlining, as the shared
- * loop always did.)
+ * Makes the code that runs a node's handlers and streams, for handles (`emit`, with the `active`
+ * check) and for the bus (`dispatch`). Written with `new Function`, because V8 keeps call
+ * feedback per function, and closures made from one function literal share it: a dispatch loop
+ * shared by every event sees every handler of the process at its one call site (megamorphic),
+ * so no handler is ever inlined into an emit. Code of its own sees only its node's handlers:
+ * each of its first UNROLLED call sites stays monomorphic and V8 inlines the handler into the
+ * emit, as it does in a process with one handler. (A call site whose handler changes later, after
+ * a detach before it, sees two targets and calls without inlining, as the shared loop always did.)
+ *
+ * Nodes whose handlers, when their first handle is made, are the same functions (by source: the
+ * closures of one literal share V8's feedback too) get closures of one compiled code: their call
+ * sites see the same handlers, so sharing keeps them monomorphic, and a call site rotating over
+ * such handles sees one function literal, which V8 still inlines. Code per node instead made a
+ * site rotating over 1,000 handles with one handler 4.8x slower (137 vs 25 ns, paired): every
+ * node's code warmed up on its own and the call into it was megamorphic. A node with no handler
+ * yet gets code of its own (handles made before the handlers are attached).
  *
  * Measured in the bench's realistic suite (issue 11: every package loaded, an aggregator with ten
- * definitions, a reporter, a logger and 20 (later 22) unrelated handlers on 200 names), realistic process /
- * clean process, paired batch for batch, before → after: emit to 1 handler (handle) 2.24x (9.66 /
- * 4.24 ns) → 0.99x (3.66 / 3.65 ns); event -> distribution 1.78x (134 / 56 ns) → 1.02x (48.5 /
- * 45.8 ns); event -> counter 2.10x (43.5 / 18.8 ns) → 1.00x (25.6 / 20.3 ns); later runs at load
- * 4-8 gave 0.92-1.00x, 0.88-1.08x and 1.03-1.43x (noisy batches; the realistic floors equal the
- * clean ones). In a clean process, paired in one process against the shared loop: a handle with
- * 1 handler 0.92x, with 3 handlers 0.32x, emit by name 0.87-0.94x; a handle nobody listens to
+ * definitions, a reporter, a logger and 20 (later 22) unrelated handlers on 200 names), realistic
+ * process / clean process, paired batch for batch, before → after: emit to 1 handler (handle)
+ * 2.24x (9.66 / 4.24 ns) → 0.99x (3.66 / 3.65 ns); event -> distribution 1.78x (134 / 56 ns) →
+ * 1.02x (48.5 / 45.8 ns); event -> counter 2.10x (43.5 / 18.8 ns) → 1.00x (25.6 / 20.3 ns); later
+ * runs at load 4-8 gave 0.92-1.00x, 0.88-1.08x and 1.03-1.43x (noisy batches; the realistic
+ * floors equal the clean ones). In a clean process, paired in one process against the shared
+ * loop: a handle with 1 handler 0.92x, with 3 handlers 0.32x; a handle nobody listens to
  * +0.1-0.3 ns (1.04 → 1.17 ns, the same instructions: a field load and a target check instead of
- * two loads and a map check; alone in a process both run at 1.01 ns). The price: ~3 KB of heap and
- * ~50 µs per compiled node (only nodes with a handle, or with handlers dispatched COMPILE_AFTER
- * times), and a V8-internal ~3 MB plateau under endless attach/emit/detach churn of new names
- * (150,000 compiles measured). UNROLLED = 2 inlined nothing more than 4 on the distribution path.
+ * two loads and a map check; alone in a process both run at 1.01 ns). UNROLLED = 2 inlined
+ * nothing more than 4 on the distribution path.
  *
- * Each source carries the node's name and a sequence number: profiles show which event a frame
- * dispatches, and no source cache could hand two nodes one function and its feedback (Node 20
+ * Each source carries a node's name and a sequence number: profiles show which event a frame
+ * dispatches, and no source cache could hand two codes one function and its feedback (Node 20
  * makes a new one per call anyway). Where code generation from strings is disallowed
- * (`--disallow-code-generation-from-strings`, a CSP), the same semantics run as closures of
- * one shared literal: correct, just without the per-node feedback.
+ * (`--disallow-code-generation-from-strings`, a CSP), compile() gives nothing and every handle
+ * emits through the shared loop: correct, just without the per-node feedback.
  */
-export function compileNode(node: EventNode, host: DispatchHost, empty: Metadata): NodeCode {
-  const id = ++compiled;
-  const label = `${node.name.map((s) => s.replace(/[^A-Za-z0-9_]/g, '_')).join('_').slice(0, 60)}_${id}`;
+export class NodeCompiler {
+  readonly #host: DispatchHost;
+  readonly #empty: Metadata;
+  readonly #bySignature = new Map<string, Make>();
+  #codes = 0;
+
+  constructor(host: DispatchHost, empty: Metadata) {
+    this.#host = host;
+    this.#empty = empty;
+  }
+
+  /** The node's code: shared with the nodes that had the same handlers, or new; undefined past MAX_CODES. */
+  compile(node: EventNode): NodeCode | undefined {
+    const key = signature(node.handlers);
+    let make = key === undefined ? undefined : this.#bySignature.get(key);
+    if (make === undefined) {
+      if (this.#codes >= MAX_CODES || !codegen) return undefined;
+      make = build(node.name);
+      if (make === undefined) return undefined;
+      this.#codes++;
+      if (key !== undefined) this.#bySignature.set(key, make);
+    }
+    const host = this.#host;
+    return make(node, this.#empty, host.observe, host.recover, host.rest, host.deliver);
+  }
+}
+
+// The written-out handlers' sources; undefined (code of its own) with none or with one whose
+// source cannot be read (a Proxy).
+function signature(handlers: readonly HandlerEntry[]): string | undefined {
+  if (handlers.length === 0) return undefined;
+  try {
+    return handlers
+      .slice(0, UNROLLED)
+      .map((h) => Function.prototype.toString.call(h.handler))
+      .join('\u0000');
+  } catch {
+    return undefined;
+  }
+}
+
+function build(name: EventName): Make | undefined {
+  const label = `${name.map((s) => s.replace(/[^A-Za-z0-9_]/g, '_')).join('_').slice(0, 60)}_${++compiled}`;
   const source = `"use strict";
 function dispatch_${label}(name, m, md) {
 ${BODY}
@@ -95,35 +140,9 @@ dispatch: dispatch_${label},
 emit: function emit_${label}(m, md) { if (node.active) dispatch_${label}(node.name, m, md === undefined ? empty : md); },
 };`;
   try {
-    const make = new Function(...PARAMS, source) as Make;
-    return make(node, empty, host.observe, host.recover, host.rest, host.deliver);
+    return new Function(...PARAMS, source) as Make;
   } catch {
-    return shared(node, host, empty);
+    codegen = false; // disallowed (--disallow-code-generation-from-strings, a CSP): asked once
+    return undefined;
   }
-}
-
-/** The same dispatch without code generation (one literal, feedback shared by every node). */
-function shared(node: EventNode, host: DispatchHost, empty: Metadata): NodeCode {
-  const dispatch = (name: EventName, m: Measurements, md: Metadata): void => {
-    const hs = node.handlers;
-    let h: HandlerEntry | undefined;
-    try {
-      for (let i = 0; i < hs.length && i < UNROLLED; i++) {
-        h = hs[i];
-        const r = h.handler(name, m, md, h.config) as unknown;
-        if (r !== undefined) host.observe(r, h, node);
-      }
-    } catch (e) {
-      return host.recover(hs, h as HandlerEntry, e, node, name, m, md);
-    }
-    if (hs.length > UNROLLED) host.rest(hs, node, name, m, md);
-    const ss = node.streams;
-    if (ss.length !== 0) host.deliver(ss, name, m, md);
-  };
-  return {
-    dispatch,
-    emit: (m: Measurements, md: Metadata = empty): void => {
-      if (node.active) dispatch(node.name, m, md);
-    },
-  };
 }

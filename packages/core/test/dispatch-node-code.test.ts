@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as core from '../src/index.js';
-import { COMPILE_AFTER, UNROLLED } from '../src/node-dispatch.js';
-import { scenario, type ScenarioResult } from './dispatch-scenario.js';
+import { MAX_CODES, UNROLLED } from '../src/node-dispatch.js';
+import { ROUTES, scenario, type ScenarioResult } from './dispatch-scenario.js';
 
 const { HANDLER_FAILURE_EVENT, Telemetry } = core;
 
@@ -28,10 +28,16 @@ function expected(): ScenarioResult {
   return { order, failures, left: ['keep', 'detacher', 'new'] };
 }
 
-describe('dispatch: each node runs its own code', () => {
-  for (const route of ['shared', 'compiled', 'handle'] as const) {
-    it(`keeps order, isolation (a throw at each of the first six positions), copy-on-write and streams over 9 handlers (${UNROLLED} written out) when emitting ${route === 'shared' ? 'by name through the shared loop' : route === 'compiled' ? "by name through the node's own code" : 'through a handle'}`, () => {
-      expect(scenario(core, route, COMPILE_AFTER)).to.deep.equal(expected());
+describe('dispatch through code made for event nodes', () => {
+  const titles = {
+    shared: 'by name through the shared loop',
+    'by-name-compiled': "by name on a node with code of its own",
+    handle: 'through a handle',
+    'handle-past-cap': `through a handle made after ${MAX_CODES} others (the shared loop)`,
+  };
+  for (const route of ROUTES) {
+    it(`keeps order, isolation (a throw at each of the first six positions), copy-on-write and streams over 9 handlers (${UNROLLED} written out) when emitting ${titles[route]}`, () => {
+      expect(scenario(core, route, MAX_CODES)).to.deep.equal(expected());
     });
   }
 
@@ -41,7 +47,7 @@ describe('dispatch: each node runs its own code', () => {
     const child = `
       import * as core from ${JSON.stringify(coreFile)};
       import { scenario } from ${JSON.stringify(scenarioFile)};
-      const out = ['shared', 'compiled', 'handle'].map((r) => scenario(core, r, ${COMPILE_AFTER}));
+      const out = ${JSON.stringify(ROUTES)}.map((r) => scenario(core, r, ${MAX_CODES}));
       process.stdout.write(JSON.stringify(out));
     `;
     const out = await new Promise<string>((resolve, reject) => {
@@ -51,7 +57,7 @@ describe('dispatch: each node runs its own code', () => {
       p.on('error', reject);
       p.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`child exited with ${code}`))));
     });
-    expect(JSON.parse(out)).to.deep.equal([expected(), expected(), expected()]);
+    expect(JSON.parse(out)).to.deep.equal(ROUTES.map(() => expected()));
   });
 
   it("reports an async handler's rejection from a node's own code", async () => {
@@ -82,13 +88,30 @@ describe('dispatch: each node runs its own code', () => {
     expect(seen).to.deep.equal([true, ['a', 'b'], {}]);
   });
 
-  it("passes the caller's name array to handlers when emitting by name, before and after the node compiles", () => {
+  it("passes the caller's name array to handlers when emitting by name on a node with a handle", () => {
     const t = new Telemetry();
     const names = new Set<unknown>();
     t.attach('h', ['a'], (e) => void names.add(e));
+    t.event(['a']);
     const name = ['a'];
-    for (let i = 0; i < COMPILE_AFTER + 5; i++) t.emit(name, {});
-    expect([...names]).to.deep.equal([name]);
+    t.emit(name, {});
     expect([...names][0]).to.equal(name);
+  });
+
+  it(`gives every handle made after the bus compiled ${MAX_CODES} codes the shared emit (one function literal)`, () => {
+    const t = new Telemetry();
+    const emits = Array.from({ length: MAX_CODES + 2 }, (_, i) => t.event(['n', String(i)]).emit);
+    const [a, b] = emits.slice(MAX_CODES);
+    expect([new Set(emits.slice(0, MAX_CODES).map(String)).size, String(a) === String(b), a === emits[0]]).to.deep.equal([MAX_CODES, true, false]);
+  });
+
+  it('compiles one code for the names whose handlers are the same functions, and one per other handler list', () => {
+    const t = new Telemetry();
+    const shared = (): void => undefined;
+    for (let i = 0; i < 3; i++) t.attach(`s${i}`, ['same', String(i)], shared);
+    t.attach('o', ['other'], () => 1);
+    const [a, b, c] = [0, 1, 2].map((i) => t.event(['same', String(i)]).emit);
+    const other = t.event(['other']).emit;
+    expect([a !== b && b !== c, String(a) === String(b) && String(b) === String(c), String(other) === String(a)]).to.deep.equal([true, true, false]);
   });
 });

@@ -11,19 +11,23 @@ export interface ScenarioResult {
   readonly left: string[];
 }
 
-/** `route` picks how the scenario emits: by name through the shared loop, by name once compiled, or through a handle. */
-export function scenario(core: typeof Core, route: 'shared' | 'compiled' | 'handle', warmups: number): ScenarioResult {
+export type Route = 'shared' | 'by-name-compiled' | 'handle' | 'handle-past-cap';
+export const ROUTES: readonly Route[] = ['shared', 'by-name-compiled', 'handle', 'handle-past-cap'];
+
+/**
+ * `route` picks how the scenario emits: by name through the shared loop, by name on a node that
+ * has code of its own (a handle was made), through a handle, or through a handle made after the
+ * bus compiled `maxCompiled` nodes.
+ */
+export function scenario(core: typeof Core, route: Route, maxCompiled: number): ScenarioResult {
   const t = new core.Telemetry();
   const order: string[] = [];
   const failures: string[] = [];
   t.attach('failures', core.HANDLER_FAILURE_EVENT, (_e, _m, md) => void failures.push(`${String(md.handlerId)}:${(md.error as Error).message}`));
   let emit: (m: Core.Measurements, md?: Core.Metadata) => void = (m, md) => t.emit(EVENT, m, md);
-  if (route === 'compiled') {
-    t.spanEvent(EVENT.slice(0, -1)); // pins the node, so it keeps its code after 'warm' leaves
-    t.attach('warm', EVENT, () => undefined);
-    for (let i = 0; i < warmups; i++) t.emit(EVENT, {});
-    t.detach('warm');
-  } else if (route === 'handle') {
+  if (route === 'by-name-compiled') t.event(EVENT);
+  if (route === 'handle-past-cap') for (let i = 0; i < maxCompiled; i++) t.event(['other', String(i)]);
+  if (route === 'handle' || route === 'handle-past-cap') {
     const handle = t.event(EVENT);
     emit = (m, md) => handle.emit(m, md);
   }
