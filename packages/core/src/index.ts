@@ -24,6 +24,7 @@ export { isMetricDefinition } from './metrics/definition.js';
 export type { Unit, TimeUnit, ByteUnit, UnitOption } from './metrics/unit.js';
 export { conversionFactor } from './metrics/unit.js';
 export { MetricReader, compileMetric, tagString, type MissingMeasurement } from './metrics/reader.js';
+export type { SpecialisedReader } from './metrics/specialised.js';
 export { attachMetrics, MISSING_MEASUREMENT_EVENT, RECORDER_FAILURE_EVENT, type MetricsAttachment, type Recorder } from './metrics/attach-metrics.js';
 export { counter } from './metrics/counter.js';
 export { sum } from './metrics/sum.js';
