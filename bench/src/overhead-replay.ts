@@ -107,7 +107,12 @@ export class Replay {
   readonly #handles: (EventHandle | SpanEvent | undefined)[];
   readonly #open: (OpenSpan | undefined)[];
 
-  constructor(bus: Telemetry, recording: Recording) {
+  /** `atAwait` runs where the job awaited, before the turn (both arms of a pair give the same). */
+  constructor(
+    bus: Telemetry,
+    recording: Recording,
+    private readonly atAwait?: () => void,
+  ) {
     this.#ops = recording.ops;
     // Constant name arrays, resolved once, as the webgpu package does (DeviceEvents).
     const names = new Map<string, EventName>();
@@ -129,6 +134,7 @@ export class Replay {
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i];
       if (op.kind === 'await') {
+        this.atAwait?.();
         await turn();
       } else if (op.kind === 'emit') {
         const h = this.#handles[i] as EventHandle;
@@ -144,6 +150,19 @@ export class Replay {
       }
     }
   }
+}
+
+/**
+ * What the GPU work between a job's events does to the CPU caches, roughly: touches every 64-byte
+ * line of `bytes` (4 MiB: this VM's L2 per core twice over), so the next event's code and data
+ * come from L3 or memory, as in the real loop. Both arms of a pair do it; the difference is what
+ * the reporters' code costs when it runs cold.
+ */
+export function clearCaches(bytes = 4 * 1024 * 1024): () => void {
+  const lines = new Uint8Array(bytes);
+  return () => {
+    for (let i = 0; i < lines.length; i += 64) lines[i]++;
+  };
 }
 
 /** A bus for the replay, with what attaching to it returned. */
@@ -216,6 +235,6 @@ export function observedArm(name: string, recording: Recording): ReplayArm {
 }
 
 /** The bare bus of a replay: nothing attached, so every handle is inactive (the webgpu package then emits nothing). */
-export function bareArm(name: string, recording: Recording): ReplayArm {
-  return { name, replay: new Replay(new Telemetry(), recording), flush: () => Promise.resolve() };
+export function bareArm(name: string, recording: Recording, atAwait?: () => void): ReplayArm {
+  return { name, replay: new Replay(new Telemetry(), recording, atAwait), flush: () => Promise.resolve() };
 }
