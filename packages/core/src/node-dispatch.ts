@@ -81,8 +81,9 @@ let codegen = true;
  * runs at load 4-8 gave 0.92-1.00x, 0.88-1.08x and 1.03-1.43x (noisy batches; the realistic
  * floors equal the clean ones). In a clean process, paired in one process against the shared
  * loop: a handle with 1 handler 0.92x, with 3 handlers 0.32x; a handle nobody listens to
- * +0.1-0.3 ns (1.04 → 1.17 ns, the same instructions: a field load and a target check instead of
- * two loads and a map check; alone in a process both run at 1.01 ns). UNROLLED = 2 inlined
+ * +0.1-0.3 ns (1.02 → 1.17-1.23 ns, as many instructions: a field load and a target check
+ * instead of two loads and a map check; alone in a process, old and new alike run at 1.0-1.4 or
+ * at 2.3 ns, depending on the process). UNROLLED = 2 inlined
  * nothing more than 4 on the distribution path.
  *
  * Each source carries a node's name and a sequence number: profiles show which event a frame
