@@ -1,5 +1,5 @@
 import type { StatsD } from 'hot-shots';
-import type { Send } from './statsd-metric.js';
+import type { Send } from './send.js';
 
 /**
  * One name-and-tags context of an aggregated metric: its wire name and tags, resolved once, and

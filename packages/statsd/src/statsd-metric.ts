@@ -6,8 +6,9 @@ import type { AggregatedContext } from './client-aggregation.js';
 import { sanitizeName, sanitizeSegment } from './sanitize.js';
 import { TagCache } from './tag-cache.js';
 
-/** Sends one value with hot-shots; `tags` is undefined for the standard formatter. */
-export type Send = (client: StatsD, name: string, value: number, rate: number, tags: string[] | undefined) => void;
+import type { Send } from './send.js';
+
+export type { Send };
 
 /**
  * How one metric goes on the StatsD wire, resolved once per reporter: name, tag prefixes, rate,
