@@ -30,6 +30,8 @@ export class LiveSpan implements OpenSpan, ContextStore {
   measurements: Measurements | undefined = undefined;
   #ended = false;
   #trace: TraceContext | undefined = undefined;
+  /** startMeta has been handed out (to start handlers and streams, or to span-context hooks). */
+  #shared = false;
 
   constructor(
     /** The async-context store this span started in (its trace parent). */
@@ -43,8 +45,11 @@ export class LiveSpan implements OpenSpan, ContextStore {
     readonly startTime: number,
   ) {}
 
-  // Merging goes through Object.assign: in V8 11 a literal with two spreads (`{ ...a, ...b }`)
-  // takes a slow runtime path (~1.5 µs on span metadata, measured), Object.assign ~0.3 µs.
+  // Merging goes through Object.assign. In V8 11 every generic merge copies ~15 ns a property
+  // (Object.assign, spreads after a literal property, for-in writes onto a copy or onto a
+  // template clone: all 80-120 ns for 4 + 1 keys, within noise of each other), and a `{ ...a }`
+  // clone (~14 ns) that then gains a property, or `{ ...a, ...b }`, takes a runtime slow path
+  // (~0.9-1.5 µs): measured, bench/notes/core.md. What is cheap is not copying: see endMetadata.
   set(metadata: Metadata): this {
     this.metadata = this.metadata === undefined ? metadata : Object.assign({}, this.metadata, metadata);
     return this;
@@ -67,6 +72,7 @@ export class LiveSpan implements OpenSpan, ContextStore {
 
   /** What span-context hooks learn about this span. */
   info(): SpanContextInfo {
+    this.#shared = true;
     return new SpanInfo(this);
   }
 
@@ -78,6 +84,7 @@ export class LiveSpan implements OpenSpan, ContextStore {
     const m = { monotonicTime: msToNs(t0), systemTime: epochMs(t0) };
     // dispatchAs written out here and in stop(): a call site of the node's code that sees only
     // start (or only stop) events is what made the direct call pay (one shared site measured slower).
+    this.#shared = true;
     const outer = enterDispatch(this);
     const code = start.code;
     if (code !== undefined) code.dispatch(start.name, m, this.startMeta);
@@ -106,7 +113,7 @@ export class LiveSpan implements OpenSpan, ContextStore {
       const stop = targets.stopNode;
       if (!stop.active) return;
       const m = this.measurements === undefined ? { duration, monotonicTime } : this.#endMeasurements(duration, monotonicTime);
-      const md = this.metadata === undefined ? this.startMeta : Object.assign({}, this.startMeta, this.metadata);
+      const md = this.metadata === undefined ? this.startMeta : this.#endMetadata(this.metadata);
       const outer = enterDispatch(this);
       const code = stop.code;
       if (code !== undefined) code.dispatch(stop.name, m, md);
@@ -132,7 +139,7 @@ export class LiveSpan implements OpenSpan, ContextStore {
       }
       const exception = targets.exceptionNode;
       if (!exception.active) return;
-      const md: Record<string, unknown> = Object.assign({}, this.startMeta, this.metadata);
+      const md: Record<string, unknown> = this.#endMetadata(this.metadata);
       md.kind = 'error';
       md.reason = error;
       md.stacktrace = stackOf(error);
@@ -140,6 +147,17 @@ export class LiveSpan implements OpenSpan, ContextStore {
     } catch (failure) {
       targets.reportFailure([...targets.prefix, 'exception'], failure);
     }
+  }
+
+  // The start metadata with what `set()` (or the end's metadata) added. A copy when the start
+  // metadata was handed out (start handlers or hooks may keep it); otherwise nobody else holds it
+  // and it becomes the end's metadata in place: the span ends once, so nothing sees it change.
+  // With stop handlers only (duration metrics) that writes the added keys instead of copying
+  // ids + start keys + added keys (a webgpu dispatch's 4 + 1: ~85 -> ~20 ns, measured).
+  #endMetadata(added: Metadata | undefined): Record<string, unknown> {
+    const startMeta = this.startMeta as Record<string, unknown>;
+    if (this.#shared) return Object.assign({}, startMeta, added);
+    return added === undefined ? startMeta : Object.assign(startMeta, added);
   }
 
   // `duration` and `monotonicTime`, plus what `measure()` (or `stop(measurements)`) added, which never overrides them.
