@@ -87,6 +87,22 @@ export class ExemplarStore {
     data[2 * k + 1] = time;
   }
 
+  /**
+   * record() as source for the record paths made per metric (record-path.ts), the timestamp
+   * (exemplarTime) written out too, reading `exemplars`, `clock`, `m`, `ref`, `id`, `v` and `j`
+   * (the bucket, -1: none); `slotted`: one exemplar per Prometheus bucket, else per series. Why:
+   * called out of line, record() took its two doubles boxed (a record in a span allocated 32
+   * bytes, 16 written out) and cost a call; written out, a distribution record in a span took
+   * 0.78-0.88x the time (paired).
+   */
+  recordSource(slotted: boolean): string {
+    const k = slotted ? `id * ${this.perSeries} + (j < 0 ? 0 : j)` : 'id';
+    return (
+      `{ const k = ${k}; const refs = exemplars.refs; if (refs[k] !== ref) refs[k] = ref; const d = exemplars.data; d[2 * k] = v; ` +
+      `const mt = m.monotonicTime; d[2 * k + 1] = typeof mt === 'number' ? ${origin} + mt / 1000000 : clock.ms; }`
+    );
+  }
+
   /** Series `id`'s exemplar in `slot`, loaded into `out`; undefined when none was recorded. */
   read(id: number, slot: number, out: ExemplarReading): Exemplar | undefined {
     const k = id * this.perSeries + slot;
