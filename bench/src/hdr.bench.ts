@@ -7,7 +7,7 @@ import client from 'prom-client';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cardinality, counterName, distName, promName } from './hdr-cardinality.js';
-import { exemplarCase, exemplarCases, IN_SPAN, NO_SPAN, SPAN_EACH } from './hdr-exemplars.js';
+import { exemplarCase, exemplarCases, IN_SPAN, NO_SPAN, SPAN_EACH, warmed } from './hdr-exemplars.js';
 import type { ChurnResult } from './hdr-memory.js';
 import { atMost, consume, find as findCase, fmt, measure, median, pairedRatio, pick, ratio, report, type BudgetCheck, type CaseResult, type Curve, type Metric, type SuiteResult } from './harness.js';
 
@@ -49,7 +49,7 @@ function recordCases(): CaseResult[] {
   // trie walk (~30 ns for 4 segments here), measured alongside.
   const distEvent = telemetry.event(EVENT);
   const countEvent = countBus.event(EVENT);
-  const results = measure([
+  const results = measure(warmed([
     {
       name: 'rx handle.emit -> distribution, 2 tags',
       loop: (n) => {
@@ -104,7 +104,7 @@ function recordCases(): CaseResult[] {
         for (let i = 0; i < n; i++) wasmHdr.recordValue(MEASURES[i & 63].duration);
       },
     },
-  ]);
+  ]));
   consume([agg.snapshot(), countAgg.snapshot()]);
   void agg.stop();
   void countAgg.stop();
