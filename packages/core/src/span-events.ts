@@ -1,5 +1,5 @@
 import { now } from './clock.js';
-import { nextSpanId, storage } from './context.js';
+import { contextSlot, nextSpanId, SLOT_KEY, storage, verifyContextSlot, type ContextStore } from './context.js';
 import type { EventName, Metadata } from './event-name.js';
 import type { EventNode } from './event-node.js';
 import { EMPTY_METADATA, type Dispatch } from './handles.js';
@@ -29,7 +29,7 @@ export class SpanEventImpl implements SpanEvent, SpanTargets {
     if (!this.active) return NOOP_SPAN;
     let span: LiveSpan;
     try {
-      span = openSpan(this, metadata, startTime ?? now());
+      span = openSpan(this, storage.getStore(), metadata, startTime ?? now());
     } catch (failure) {
       this.reportFailure([...this.prefix, 'start'], failure);
       return NOOP_SPAN;
@@ -45,39 +45,68 @@ export class SpanEventImpl implements SpanEvent, SpanTargets {
     if (typeof fn !== 'function') throw new TypeError('span: fn must be a function');
     // Idle is free: nobody listens and no context hook wants spans.
     if (!this.startNode.active && !this.stopNode.active && !this.exceptionNode.active && this.hooks.wrap === undefined) return fn(NOOP_SCOPE);
+    // The parent read, the entry and the restore on one async resource (context.ts says why).
+    const slot = contextSlot();
+    if (slot === undefined || this.hooks.wrap !== undefined) return runEntering(this, metadata, fn);
     let span: LiveSpan;
     try {
-      span = openSpan(this, metadata, now());
+      span = openSpan(this, slot[SLOT_KEY], metadata, now());
     } catch (failure) {
       // Telemetry never changes what the instrumented code does: report, and run it bare.
       return runBare(this, failure, fn);
     }
-    if (this.hooks.wrap !== undefined) return runHooked(this.hooks, span, fn);
     span.emitStart();
-    // The span doubles as the async-context store: one allocation instead of two. Entered and
-    // restored with enterWith, not `storage.run(span, fn, span)`: on Node 20 run's rest
-    // arguments and Reflect.apply measured ~13% of a span (paired), and this is what run does.
+    // The span doubles as the async-context store: one allocation instead of two.
     const outer = span.outer;
-    storage.enterWith(span);
+    slot[SLOT_KEY] = span;
     let result: T;
     try {
       result = fn(span);
     } catch (error) {
-      storage.enterWith(outer);
+      slot[SLOT_KEY] = outer;
       span.exception(error);
       throw error;
     }
-    storage.enterWith(outer);
+    slot[SLOT_KEY] = outer;
     if (isPromiseLike(result)) return settle(span, result);
     span.stop();
     return result;
   }
 }
 
+// run() through the storage's public API: the first spans (until verifyContextSlot) and spans
+// with a span-context hook. Entered and restored with enterWith, not `storage.run(span, fn, span)`:
+// on Node 20 run's rest arguments and Reflect.apply measured ~13% of a span (paired), and this is
+// what run does.
+function runEntering<T>(ev: SpanEventImpl, metadata: Metadata, fn: (scope: SpanScope) => T): T {
+  let span: LiveSpan;
+  try {
+    span = openSpan(ev, storage.getStore(), metadata, now());
+  } catch (failure) {
+    return runBare(ev, failure, fn);
+  }
+  if (ev.hooks.wrap !== undefined) return runHooked(ev.hooks, span, fn);
+  span.emitStart();
+  const outer = span.outer;
+  storage.enterWith(span);
+  verifyContextSlot(span);
+  let result: T;
+  try {
+    result = fn(span);
+  } catch (error) {
+    storage.enterWith(outer);
+    span.exception(error);
+    throw error;
+  }
+  storage.enterWith(outer);
+  if (isPromiseLike(result)) return settle(span, result);
+  span.stop();
+  return result;
+}
+
 // Builds the span (its start event is emitted by the caller). Throws only on hostile metadata.
 // A module function, not a private method: V8 left the method call un-inlined on the span path.
-function openSpan(ev: SpanEventImpl, metadata: Metadata, t0: number): LiveSpan {
-  const parent = storage.getStore();
+function openSpan(ev: SpanEventImpl, parent: ContextStore | undefined, metadata: Metadata, t0: number): LiveSpan {
   const spanId = nextSpanId();
   const parentSpanId = parent?.spanId;
   const correlationId = parent?.correlationId;
