@@ -4,7 +4,7 @@
 import { Telemetry } from '@rx-telemetry/core';
 import { instrument, requestAdapter, type RunResult } from '@rx-telemetry/webgpu';
 import { ComputeBackend, HDC_COSINE_WGSL, MATMUL_WGSL, VECTOR_ADD_WGSL, grid1d, matmulWorkgroups } from '@rx-telemetry/webgpu-kernels';
-import { atMost, ratio, report, type BudgetCheck, type CaseResult, type SuiteResult } from './harness.js';
+import { atMost, pick, ratio, report, type BudgetCheck, type CaseResult, type SuiteResult } from './harness.js';
 
 const STORAGE = 0x80, COPY_DST = 0x08, UNIFORM = 0x40, COPY_SRC = 0x04, MAP_READ = 0x01, QUERY_RESOLVE = 0x200;
 
@@ -261,7 +261,7 @@ export async function run(): Promise<SuiteResult> {
   };
   // 240 rounds of 20: a 0.5 µs budget on a ~45 µs round trip needs many pairs (80 rounds of 40
   // gave paired differences that moved by ±0.6 µs from run to run under load).
-  const small = await measureAsync(cases(tiny, 'tiny'), 20, 240, drain, 1001);
+  const small = await measureAsync(cases(tiny, 'tiny'), 20, pick(240, 60), drain, 1001);
   const budgets: BudgetCheck[] = [
     atMost('added per dispatch by dispatch events (same device, handlers on vs off, paired rounds)', paired(small[2], small[1]), 2000),
     { name: 'instrumented idle vs plain device (different devices, for reference)', ok: true, detail: `${(small[1].nsPerOp - small[0].nsPerOp).toFixed(0)} ns` },
@@ -295,7 +295,7 @@ export async function run(): Promise<SuiteResult> {
       { name: 'pipelined tiny dispatches, start+stop handlers', loop: pipelined(events.gpu.device, tiny), prepare: events.on },
     ],
     20,
-    300,
+    pick(300, 80),
     drain,
     1002,
   );
@@ -318,7 +318,7 @@ export async function run(): Promise<SuiteResult> {
   }
   // 150 rounds of 4: short batches keep the pairs close in time (a 1% budget on a kernel that
   // lavapipe runs on threads shared with the machine's load).
-  const oneMs = await measureAsync(cases(n, `~1 ms kernel (n=${n})`), 4, 150, drain, 1003);
+  const oneMs = await measureAsync(cases(n, `~1 ms kernel (n=${n})`), 4, pick(150, 40), drain, 1003);
   /** `a` relative to `b` from their paired difference. */
   const pairedRatio = (a: CaseResult, b: CaseResult): number => (b.nsPerOp + paired(a, b)) / b.nsPerOp;
   budgets.push(
