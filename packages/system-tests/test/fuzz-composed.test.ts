@@ -133,8 +133,10 @@ describe('a fully composed bus under fuzzed hostile input', () => {
 
   it('keeps the exposition valid for promtool (text) and the OpenMetrics parser', async () => {
     const rendered = reporter.render('text');
-    // Not vacuous: the fuzzed events did reach the store.
-    expect(rendered).to.match(/^http_request_stop_count_total\{/m);
+    // Not vacuous: the fuzzed events did reach the store. Any of the three counters fed by fuzzed
+    // events will do: one counter alone got no valid tag pair in ~1 of 40 random seeds (seed 39
+    // gave it 2 series from 124 events; the exception counter 10), which made this check flaky.
+    expect(rendered).to.match(/^http_request_(stop_count|stop_bytes|exception_count)_total\{/m);
     const text = await runTool('promtool', ['check', 'metrics'], rendered);
     // 0: valid; 3: lint findings only (e.g. a counter without a _total suffix). 1 is a parse error.
     expect(text.code, text.stderr + text.stdout).to.be.oneOf([0, 3]);
