@@ -1,3 +1,4 @@
+import { codeGeneration } from './codegen.js';
 import type { EventName, Measurements, Metadata } from './event-name.js';
 import type { EventNode, HandlerEntry, NodeCode, StreamEntry } from './event-node.js';
 
@@ -51,7 +52,6 @@ const PARAMS = ['empty', 'observe', 'recover', 'rest', 'deliver'];
 type Make = (node: EventNode) => NodeCode;
 type Build = (empty: Metadata, ...host: DispatchHost[keyof DispatchHost][]) => Make;
 let compiled = 0;
-let codegen = true;
 
 /**
  * Makes the code that runs a node's handlers and streams, for handles (`emit`, with the `active`
@@ -108,7 +108,7 @@ export class NodeCompiler {
     const key = signature(node.handlers);
     let make = key === undefined ? undefined : this.#bySignature.get(key);
     if (make === undefined) {
-      if (this.#codes >= MAX_CODES || !codegen) return undefined;
+      if (this.#codes >= MAX_CODES || !codeGeneration()) return undefined;
       const made = build(node.name);
       if (made === undefined) return undefined;
       const host = this.#host;
@@ -148,10 +148,5 @@ dispatch: dispatch_${label},
 emit: function emit_${label}(m, md) { if (node.active) dispatch_${label}(node.name, m, md === undefined ? empty : md); },
 };
 };`;
-  try {
-    return new Function(...PARAMS, source) as Build;
-  } catch {
-    codegen = false; // disallowed (--disallow-code-generation-from-strings, a CSP): asked once
-    return undefined;
-  }
+  return new Function(...PARAMS, source) as Build;
 }

@@ -39,8 +39,10 @@ const MAX_FAILURE_DEPTH = 4;
  * name trie (event-trie.ts), span resolution and events (span-resolver.ts, span-events.ts,
  * live-span.ts), span-context hooks (span-hooks.ts), streams (streams.ts), the lifecycle
  * (lifecycle.ts) and health-check registration (health-checks.ts) live in files of their own;
- * what remains past ~300 lines here is the public facade: one documented delegating method per
- * public operation, kept on the class so `Telemetry` stays the one place users read.
+ * a handle's dispatch code is made in node-dispatch.ts. What remains past ~300 lines here is the
+ * public facade, one documented delegating method per public operation, kept on the class so
+ * `Telemetry` stays the one place users read, and the failure recovery the dispatch code calls
+ * back into (it needs the registry's private state).
  *
  * ```ts
  * const bus = new Telemetry();

@@ -1,6 +1,7 @@
 import type { Measurements, Metadata } from '../event-name.js';
 import { specOf, type EventPredicate, type MeasurementFn, type MetricDefinition } from './definition.js';
-import { codeGeneration, specialise, type SpecialisedReader } from './specialised.js';
+import { codeGeneration } from '../codegen.js';
+import { specialise, type SpecialisedReader } from './specialised.js';
 import { exactDivisor } from './unit.js';
 
 /** Told the first time an event lacks a definition's measurement key. */

@@ -15,20 +15,6 @@ export interface SpecialisedReader {
   readonly tagSource: ((metadata: Metadata) => Readonly<Record<string, unknown>>) | undefined;
 }
 
-let allowed: boolean | undefined;
-
-/** False where code generation from strings is disallowed (a CSP, `--disallow-code-generation-from-strings`). */
-export function codeGeneration(): boolean {
-  if (allowed === undefined) {
-    try {
-      allowed = (new Function('return true') as () => boolean)();
-    } catch {
-      allowed = false;
-    }
-  }
-  return allowed;
-}
-
 /** What reader.ts hands over: the definition's evaluation rules. */
 export interface SpecialiseParts {
   readonly counter: boolean;
