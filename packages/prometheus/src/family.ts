@@ -57,8 +57,11 @@ export function family(metric: CollectedMetric, prefix: string, reserved: Readon
     : def.type === 'lastValue' ? 'gauge'
     : def.type === 'summary' ? 'summary'
     : 'histogram';
-  let name = withSuffix(metricName(prefix + def.name), def.type === 'counter' ? '' : unitSuffix(def.unit));
+  // A counter's `_total` comes last, after the unit (`…_seconds_total`): one the name already ends
+  // with is taken off before the unit is added, so `busy.total` in ms is `busy_seconds_total`.
+  let name = metricName(prefix + def.name);
   if (type === 'counter' && name.endsWith('_total')) name = name.slice(0, -'_total'.length);
+  name = withSuffix(name, def.type === 'counter' ? '' : unitSuffix(def.unit));
   const sample = type === 'counter' ? `${name}_total` : name;
   const conv = def.unit === undefined || def.type === 'counter' ? 1 : conversionFactor(def.unit, baseUnit(def.unit));
   // Down to the base unit divides by the exact integer the other way round (ms -> s: / 1000).

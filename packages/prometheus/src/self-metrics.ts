@@ -12,8 +12,14 @@ export const SELF_METRICS: readonly (readonly [string, string, (m: CollectedMetr
   ['removed_series', 'Series removed from the store after idleSeriesMs without an update', (m) => m.removedSeries],
 ];
 
-/** A self-metric's family name (a counter: its sample adds `_total`). */
+/**
+ * A self-metric's family name (a counter: its sample adds `_total`): `<prefix>rx_telemetry_<what>`,
+ * without repeating what the prefix already says (`rx_` gives `rx_telemetry_…`, not `rx_rx_telemetry_…`).
+ */
 export function selfMetricName(prefix: string, what: string): string {
+  const p = metricName(prefix);
+  if (p.endsWith('rx_telemetry_')) return metricName(`${prefix}${what}`);
+  if (p.endsWith('rx_')) return metricName(`${prefix}telemetry_${what}`);
   return metricName(`${prefix}rx_telemetry_${what}`);
 }
 

@@ -1,4 +1,4 @@
-import { counter, distribution, Telemetry } from '@rx-telemetry/core';
+import { counter, distribution, sum, Telemetry } from '@rx-telemetry/core';
 import { runTool } from '@rx-telemetry/devkit/prometheus';
 import { Aggregator } from '@rx-telemetry/hdr';
 import FakeTimers, { type Clock } from '@sinonjs/fake-timers';
@@ -38,6 +38,26 @@ describe('names existing tools expect', () => {
     expect(parsed.stderr).to.equal('');
     const names = new Set((JSON.parse(parsed.stdout) as { name: string }[]).map((s) => s.name));
     for (const n of ['http_requests_total', 'http_requests_created', 'http_request_duration_seconds_bucket', 'http_request_duration_seconds_created']) expect(names.has(n), n).to.equal(true);
+  });
+
+  it('puts a counter\'s unit before _total when its name already ends in _total (worker_busy_seconds_total, not …_total_seconds_total), clean for promtool', async () => {
+    const telemetry = new Telemetry();
+    const agg = new Aggregator(telemetry, { metrics: [sum('worker.busy.total', { eventName: ['job', 'stop'], measurement: 'duration', unit: { from: 'nanosecond', to: 'millisecond' } })] });
+    telemetry.emit(['job', 'stop'], { duration: 1_500_000 });
+    const text = new PrometheusReporter(telemetry, { aggregator: agg }).render('text');
+    await telemetry.shutdown();
+    expect(lines(text, 'worker_busy')).to.deep.equal(['worker_busy_seconds_total 0.0015']);
+    const promtool = await runTool('/usr/bin/promtool', ['check', 'metrics'], text);
+    expect({ code: promtool.code, out: promtool.stdout + promtool.stderr }).to.deep.equal({ code: 0, out: '' });
+  });
+
+  it('does not repeat rx in the self-metrics\' names when the prefix is rx (rx_telemetry_dropped_events_total, not rx_rx_…)', async () => {
+    const telemetry = new Telemetry();
+    const agg = new Aggregator(telemetry, { metrics: [counter('jobs.done', { eventName: ['job', 'stop'] })] });
+    const names = (prefix: string): string[] => [...new Set(lines(new PrometheusReporter(telemetry, { aggregator: agg, prefix }).render('text'), '').filter((l) => l.includes('dropped_events_total{')).map((l) => l.slice(0, l.indexOf('{'))))];
+    const got = { rx: names('rx'), rxTelemetry: names('rx_telemetry_'), shop: names('shop') };
+    await telemetry.shutdown();
+    expect(got).to.deep.equal({ rx: ['rx_telemetry_dropped_events_total'], rxTelemetry: ['rx_telemetry_dropped_events_total'], shop: ['shop_rx_telemetry_dropped_events_total'] });
   });
 
   it('writes _created (seconds since the epoch) for counters and histograms in OpenMetrics only', async () => {
