@@ -76,6 +76,18 @@ export class LiveSpan implements OpenSpan, ContextStore {
     return new SpanInfo(this);
   }
 
+  /** Marks startMeta as handed out (span-run-code.ts emits the start event itself). */
+  handOut(): void {
+    this.#shared = true;
+  }
+
+  /** Ends the span for a caller that dispatches a plain stop itself (span-run-code.ts); false if it had ended. */
+  end(): boolean {
+    if (this.#ended) return false;
+    this.#ended = true;
+    return true;
+  }
+
   /** Emits the start event (once the span-context hooks have had their say). */
   emitStart(): void {
     const start = this.targets.startNode;

@@ -7,10 +7,20 @@ import { LiveSpan, type SpanTargets } from './live-span.js';
 import { NOOP_SPAN, type OpenSpan } from './open-span.js';
 import type { SpanEvent } from './span-event.js';
 import type { SpanHooks } from './span-hooks.js';
+import { ARM_AFTER, type SpanRunCompiler, type SpanRunHost, type SpanRunTarget } from './span-run-code.js';
 import { NOOP_SCOPE, type SpanScope } from './span-scope.js';
 
+type Run = <T>(metadata: Metadata, fn: (scope: SpanScope) => T) => T;
+
 /** The implementation of `SpanEvent`: the only place span events are built. */
-export class SpanEventImpl implements SpanEvent, SpanTargets {
+export class SpanEventImpl implements SpanEvent, SpanTargets, SpanRunTarget {
+  /** The shared run (runShared below) or, once a `spanEvent()` handle has run ARM_AFTER spans, code of its own (span-run-code.ts). */
+  run: Run = runShared;
+  /** Shared runs left before `arm`: 0 for span events that never get code (`bus.span`'s, detached ones). */
+  countdown = 0;
+  #compiler: SpanRunCompiler | undefined = undefined;
+  #compileNode: ((node: EventNode) => void) | undefined = undefined;
+
   constructor(
     readonly prefix: EventName,
     readonly startNode: EventNode,
@@ -41,38 +51,67 @@ export class SpanEventImpl implements SpanEvent, SpanTargets {
     return span;
   }
 
-  run<T>(metadata: Metadata, fn: (scope: SpanScope) => T): T {
-    if (typeof fn !== 'function') throw new TypeError('span: fn must be a function');
-    // Idle is free: nobody listens and no context hook wants spans.
-    if (!this.startNode.active && !this.stopNode.active && !this.exceptionNode.active && this.hooks.wrap === undefined) return fn(NOOP_SCOPE);
-    // The parent read, the entry and the restore on one async resource (context.ts says why).
-    const slot = contextSlot();
-    if (slot === undefined || this.hooks.wrap !== undefined) return runEntering(this, metadata, fn);
-    let span: LiveSpan;
-    try {
-      span = openSpan(this, slot[SLOT_KEY], metadata, now());
-    } catch (failure) {
-      // Telemetry never changes what the instrumented code does: report, and run it bare.
-      return runBare(this, failure, fn);
-    }
-    span.emitStart();
-    // The span doubles as the async-context store: one allocation instead of two.
-    const outer = span.outer;
-    slot[SLOT_KEY] = span;
-    let result: T;
-    try {
-      result = fn(span);
-    } catch (error) {
-      slot[SLOT_KEY] = outer;
-      span.exception(error);
-      throw error;
-    }
-    slot[SLOT_KEY] = outer;
-    if (isPromiseLike(result)) return settle(span, result);
-    span.stop();
-    return result;
+  /** A `spanEvent()` handle: after ARM_AFTER shared runs, `run` becomes code of its own (span-run-code.ts). */
+  armAfter(compiler: SpanRunCompiler, compileNode: (node: EventNode) => void): void {
+    if (this.#compiler !== undefined) return;
+    this.#compiler = compiler;
+    this.#compileNode = compileNode;
+    this.countdown = ARM_AFTER;
+  }
+
+  /** Called by runShared when the countdown ends. */
+  arm(): void {
+    const compiler = this.#compiler;
+    if (compiler === undefined || this.run !== runShared) return;
+    // The nodes' own dispatch code: a call site in the span's code that sees only their handlers.
+    this.#compileNode?.(this.startNode);
+    this.#compileNode?.(this.stopNode);
+    const code = compiler.compile(this, this.prefix);
+    if (code !== undefined) this.run = code;
   }
 }
+
+// SpanEventImpl's run, shared by every span event without code of its own (see SpanEventImpl.run).
+function runShared<T>(this: SpanEventImpl, metadata: Metadata, fn: (scope: SpanScope) => T): T {
+  if (typeof fn !== 'function') throw new TypeError('span: fn must be a function');
+  // Idle is free: nobody listens and no context hook wants spans.
+  if (!this.startNode.active && !this.stopNode.active && !this.exceptionNode.active && this.hooks.wrap === undefined) return fn(NOOP_SCOPE);
+  if (this.countdown !== 0 && --this.countdown === 0) this.arm();
+  // The parent read, the entry and the restore on one async resource (context.ts says why).
+  const slot = contextSlot();
+  if (slot === undefined || this.hooks.wrap !== undefined) return runEntering(this, metadata, fn);
+  let span: LiveSpan;
+  try {
+    span = openSpan(this, slot[SLOT_KEY], metadata, now());
+  } catch (failure) {
+    // Telemetry never changes what the instrumented code does: report, and run it bare.
+    return runBare(this, failure, fn);
+  }
+  span.emitStart();
+  // The span doubles as the async-context store: one allocation instead of two.
+  const outer = span.outer;
+  slot[SLOT_KEY] = span;
+  let result: T;
+  try {
+    result = fn(span);
+  } catch (error) {
+    slot[SLOT_KEY] = outer;
+    span.exception(error);
+    throw error;
+  }
+  slot[SLOT_KEY] = outer;
+  if (isPromiseLike(result)) return settle(span, result);
+  span.stop();
+  return result;
+}
+
+/** What span-run-code.ts's codes call off their fast path. */
+export const SPAN_RUN_HOST: SpanRunHost = {
+  shared: runShared as SpanRunHost['shared'],
+  bare: (target, failure, fn) => runBare(target as SpanEventImpl, failure, fn),
+  settle,
+  reassert: reassertIds,
+};
 
 // run() through the storage's public API: the first spans (until verifyContextSlot) and spans
 // with a span-context hook. Entered and restored with enterWith, not `storage.run(span, fn, span)`:

@@ -3,7 +3,8 @@ import type { EventName } from './event-name.js';
 import { EventNode } from './event-node.js';
 import type { EventTrie } from './event-trie.js';
 import type { Dispatch } from './handles.js';
-import { SpanEventImpl } from './span-events.js';
+import { SPAN_RUN_HOST, SpanEventImpl } from './span-events.js';
+import { SpanRunCompiler } from './span-run-code.js';
 import type { SpanHooks } from './span-hooks.js';
 import type { Streams } from './streams.js';
 import { checkWrongBus, probing, type ProbedBus } from './wrong-bus.js';
@@ -16,6 +17,8 @@ export interface SpanHost {
   readonly hooks: SpanHooks;
   readonly dispatch: Dispatch;
   reportFailure(event: EventName, error: unknown): void;
+  /** Gives a node its own dispatch code if it has none (node-dispatch.ts). */
+  compileNode(node: EventNode): void;
   skipInvalid(name: unknown, reason: string): void;
 }
 
@@ -48,6 +51,16 @@ export class SpanResolver {
     node.pinned = true;
     return this.cached(node);
   }
+
+  /** `spanEvent()`'s span event: the cached one, whose `run` gets code of its own once it is hot (span-run-code.ts). */
+  handle(node: EventNode): SpanEventImpl {
+    const ev = this.cached(node);
+    ev.armAfter(this.#runCode, this.#compileNode);
+    return ev;
+  }
+
+  readonly #runCode = new SpanRunCompiler(SPAN_RUN_HOST);
+  readonly #compileNode = (node: EventNode): void => this.#host.compileNode(node);
 
   /** The span event cached on `node` (created, with its three event nodes pinned, on first use). */
   cached(node: EventNode): SpanEventImpl {

@@ -77,6 +77,7 @@ export class Telemetry {
     hooks: this.#hooks,
     dispatch: this.#dispatchFn,
     reportFailure: (event, error) => this.#reportFailure('span', event, undefined, error),
+    compileNode: (node) => void (node.code ??= this.#compiler.compile(node)),
     skipInvalid: (name, reason) => this.#skipInvalid(name, reason),
   });
   readonly #lifecycle = new Lifecycle((event, m, md) => this.emit(event, m, md));
@@ -293,7 +294,7 @@ export class Telemetry {
   /** Resolves a span prefix once (see SpanEvent): the fast path for hot code and for spans opened by hand. */
   spanEvent(prefix: EventName): SpanEvent {
     assertEventName(prefix, 'span prefix');
-    return this.#spans.cached(this.#trie.pin(prefix));
+    return this.#spans.handle(this.#trie.pin(prefix));
   }
 
   /** Opens a span by hand (see OpenSpan): `spanEvent(prefix).start(metadata, startTime)`. */

@@ -1,0 +1,159 @@
+import { epochMs, msToNs, now } from './clock.js';
+import { codeGeneration } from './codegen.js';
+import { contextSlot, enterDispatch, nextSpanId, SLOT_KEY } from './context.js';
+import type { EventName, Metadata } from './event-name.js';
+import type { EventNode, HandlerEntry } from './event-node.js';
+import { EMPTY_METADATA, type Dispatch } from './handles.js';
+import { LiveSpan } from './live-span.js';
+import type { SpanHooks } from './span-hooks.js';
+import type { SpanScope } from './span-scope.js';
+
+/** Span-event `run` codes one bus compiles; span events past these keep the shared `run`. */
+export const MAX_SPAN_CODES = 64;
+
+/** Shared runs of a `spanEvent()` handle after which it gets code of its own (handlers are attached by then). */
+export const ARM_AFTER = 256;
+
+/** The span event as its code sees it. */
+export interface SpanRunTarget {
+  readonly startNode: EventNode;
+  readonly stopNode: EventNode;
+  readonly hooks: SpanHooks;
+  readonly dispatch: Dispatch;
+}
+
+/** What the code calls off its fast path: span-events.ts's shared pieces (passed in: no import cycle). */
+export interface SpanRunHost {
+  /** The shared `run`, for every case the code does not take (hooks, no context slot yet, a bad fn). */
+  shared<T>(this: SpanRunTarget, metadata: Metadata, fn: (scope: SpanScope) => T): T;
+  /** openSpan threw (hostile metadata): report and run the callback bare. */
+  bare<T>(target: SpanRunTarget, failure: unknown, fn: (scope: SpanScope) => T): T;
+  /** Ends the span when the callback's promise settles. */
+  settle<T>(span: LiveSpan, result: T & PromiseLike<Awaited<T>>): T;
+  /** Writes the ids back over metadata keys of the same names. */
+  reassert(meta: Record<string, unknown>, spanId: number, parentSpanId: number | undefined, correlationId: string | undefined): void;
+}
+
+type Run = <T>(metadata: Metadata, fn: (scope: SpanScope) => T) => T;
+type Make = (ev: SpanRunTarget) => Run;
+
+// The shared run()'s fast path (span-events.ts: a verified context slot, no span-context hook)
+// with openSpan, emitStart and a plain stop written in: one function per code, so its call
+// sites (the callback, the metadata spread, the nodes' dispatch codes) see only this span
+// event's. Anything else goes through the span's own methods, as the shared run does.
+const BODY = `if (typeof fn !== 'function' || hooks.wrap !== undefined) return shared.call(ev, metadata, fn);
+const startOn = startNode.active;
+if (!startOn && !stopNode.active) return shared.call(ev, metadata, fn);
+const slot = contextSlot();
+if (slot === undefined) return shared.call(ev, metadata, fn);
+const parent = slot[KEY];
+let span;
+try {
+  const t0 = now();
+  const spanId = nextSpanId();
+  const parentSpanId = parent === undefined ? undefined : parent.spanId;
+  const correlationId = parent === undefined ? undefined : parent.correlationId;
+  const md = metadata ?? empty;
+  const startMeta = parentSpanId === undefined
+    ? (correlationId === undefined ? { spanId, ...md } : { spanId, correlationId, ...md })
+    : (correlationId === undefined ? { spanId, parentSpanId, ...md } : { spanId, parentSpanId, correlationId, ...md });
+  if (md.spanId !== undefined || md.parentSpanId !== undefined || md.correlationId !== undefined) reassert(startMeta, spanId, parentSpanId, correlationId);
+  span = new LiveSpan(parent, ev, spanId, parentSpanId, correlationId, startMeta, t0);
+} catch (failure) {
+  return bare(ev, failure, fn);
+}
+if (startOn) {
+  const t0 = span.startTime;
+  const m = { monotonicTime: msToNs(t0), systemTime: epochMs(t0) };
+  span.handOut();
+  const od = enterDispatch(span);
+  const code = startNode.code;
+  if (code !== undefined) code.dispatch(startName, m, span.startMeta);
+  else dispatch(startNode, startName, m, span.startMeta);
+  enterDispatch(od);
+}
+slot[KEY] = span;
+let result;
+try {
+  result = fn(span);
+} catch (error) {
+  slot[KEY] = parent;
+  span.exception(error);
+  throw error;
+}
+slot[KEY] = parent;
+if (result !== null && typeof result === 'object' && typeof result.then === 'function') return settle(span, result);
+if (span.metadata !== undefined || span.measurements !== undefined || hooks.onEnds.length !== 0 || !stopNode.active) {
+  span.stop();
+  return result;
+}
+if (!span.end()) return result;
+const t1 = now();
+const m = { duration: msToNs(t1 - span.startTime), monotonicTime: msToNs(t1) };
+const od = enterDispatch(span);
+const code = stopNode.code;
+if (code !== undefined) code.dispatch(stopName, m, span.startMeta);
+else dispatch(stopNode, stopName, m, span.startMeta);
+enterDispatch(od);
+return result;`;
+
+const PARAMS = ['shared', 'bare', 'settle', 'reassert', 'now', 'msToNs', 'epochMs', 'contextSlot', 'KEY', 'nextSpanId', 'enterDispatch', 'LiveSpan', 'empty'];
+let compiled = 0;
+
+/**
+ * Makes `spanEvent()` handles' `run` as code of their own (`new Function`), after ARM_AFTER
+ * runs. Why: the shared `run` is one function for every span of the process, so in a process
+ * with many spans and handlers (bench/src/realistic) its call sites are megamorphic and V8
+ * inlines neither the callback nor the dispatch into the nodes' handlers; code of its own, with
+ * the start and stop nodes given dispatch code (node-dispatch.ts), sees one span event's.
+ * Span events whose start and stop handlers are the same functions (by source) share one code,
+ * as node-dispatch.ts's nodes do, so a call site rotating over such handles sees one function
+ * literal. `bus.span(prefix)` keeps the shared method (a span over many prefixes measured
+ * slower with code). Measured: see bench/notes/core.md (issue 11, session 3).
+ */
+export class SpanRunCompiler {
+  readonly #host: SpanRunHost;
+  readonly #bySignature = new Map<string, Make>();
+  #codes = 0;
+
+  constructor(host: SpanRunHost) {
+    this.#host = host;
+  }
+
+  /** `ev`'s own run, or undefined (no code generation, past MAX_SPAN_CODES, unreadable handler sources). */
+  compile(ev: SpanRunTarget, prefix: EventName): Run | undefined {
+    const key = signature(ev.startNode.handlers, ev.stopNode.handlers);
+    if (key === undefined) return undefined;
+    let make = this.#bySignature.get(key);
+    if (make === undefined) {
+      if (this.#codes >= MAX_SPAN_CODES || !codeGeneration()) return undefined;
+      const h = this.#host;
+      make = build(prefix)(h.shared, h.bare, h.settle, h.reassert, now, msToNs, epochMs, contextSlot, SLOT_KEY, nextSpanId, enterDispatch, LiveSpan, EMPTY_METADATA);
+      this.#codes++;
+      this.#bySignature.set(key, make);
+    }
+    return make(ev);
+  }
+}
+
+function signature(start: readonly HandlerEntry[], stop: readonly HandlerEntry[]): string | undefined {
+  try {
+    const src = (hs: readonly HandlerEntry[]): string => hs.map((h) => Function.prototype.toString.call(h.handler)).join('\u0000');
+    return `${src(start)}\u0001${src(stop)}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function build(prefix: EventName): (...args: unknown[]) => Make {
+  const label = `${prefix.map((s) => s.replace(/[^A-Za-z0-9_]/g, '_')).join('_').slice(0, 60)}_${++compiled}`;
+  const source = `"use strict";
+return function make(ev) {
+const startNode = ev.startNode, stopNode = ev.stopNode, hooks = ev.hooks, dispatch = ev.dispatch;
+const startName = startNode.name, stopName = stopNode.name;
+return function run_${label}(metadata, fn) {
+${BODY}
+};
+};`;
+  return new Function(...PARAMS, source) as (...args: unknown[]) => Make;
+}
