@@ -163,12 +163,31 @@ export class DeviceProbe {
     if (this.#inflightTail === undefined) this.#inflightHead = head;
     else this.#inflightTail.next = head;
     this.#inflightTail = tail;
-    // The fallback wait is checked on the next turn of the event loop, not in a microtask: a
-    // caller that awaits onSubmittedWorkDone() right after submit() has registered it by then,
-    // and a microtask per submit delayed that caller's wake-up by ~1.5 µs here.
-    this.#queueTick();
+    this.#queueCheck();
     return undefined;
   }
+
+  /**
+   * After a submit: once the caller's synchronous code has run (a reaction on a settled promise:
+   * Node's queueMicrotask allocates an AsyncResource and a bound function), records that no
+   * onSubmittedWorkDone() took get the fallback wait a turn later (#tick). A caller that waits
+   * right after submit() leaves nothing to do and pays no setImmediate per dispatch: that one
+   * ran first in the next check phase, ahead of Dawn's own setImmediate poll for the completion.
+   * Lavapipe, awaited tiny dispatch, handlers on, the two in one process on one device
+   * (interleaved per dispatch, 3,000 rounds, 3 runs): 200-460 ns less per dispatch, all of it in
+   * the wait (A/A of the same code: within ±125 ns).
+   */
+  #queueCheck(): void {
+    if (this.#checkQueued || this.#tickQueued) return;
+    this.#checkQueued = true;
+    void settled.then(this.#check);
+  }
+
+  #checkQueued = false;
+  readonly #check = (): void => {
+    this.#checkQueued = false;
+    if (this.#inflightHead !== undefined) this.#queueTick();
+  };
 
   #queueTick(): void {
     if (this.#tickQueued) return;
@@ -278,6 +297,8 @@ export class DeviceProbe {
     }
   }
 }
+
+const settled = Promise.resolve();
 
 /** The stop's extra measurements: `gpuDuration` when the pass was timed for this dispatch alone. */
 function gpuMeasurements(gpuDuration: number | undefined): Measurements | undefined {
