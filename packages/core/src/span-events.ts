@@ -19,7 +19,6 @@ export class SpanEventImpl implements SpanEvent, SpanTargets, SpanRunTarget {
   /** Shared runs left before `arm`: 0 for span events that never get code (`bus.span`'s, detached ones). */
   countdown = 0;
   #compiler: SpanRunCompiler | undefined = undefined;
-  #compileNode: ((node: EventNode) => void) | undefined = undefined;
 
   constructor(
     readonly prefix: EventName,
@@ -52,10 +51,9 @@ export class SpanEventImpl implements SpanEvent, SpanTargets, SpanRunTarget {
   }
 
   /** A `spanEvent()` handle: after ARM_AFTER shared runs, `run` becomes code of its own (span-run-code.ts). */
-  armAfter(compiler: SpanRunCompiler, compileNode: (node: EventNode) => void): void {
+  armAfter(compiler: SpanRunCompiler): void {
     if (this.#compiler !== undefined) return;
     this.#compiler = compiler;
-    this.#compileNode = compileNode;
     this.countdown = ARM_AFTER;
   }
 
@@ -63,9 +61,6 @@ export class SpanEventImpl implements SpanEvent, SpanTargets, SpanRunTarget {
   arm(): void {
     const compiler = this.#compiler;
     if (compiler === undefined || this.run !== runShared) return;
-    // The nodes' own dispatch code: a call site in the span's code that sees only their handlers.
-    this.#compileNode?.(this.startNode);
-    this.#compileNode?.(this.stopNode);
     const code = compiler.compile(this, this.prefix);
     if (code !== undefined) this.run = code;
   }

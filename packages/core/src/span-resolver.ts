@@ -3,6 +3,7 @@ import type { EventName } from './event-name.js';
 import { EventNode } from './event-node.js';
 import type { EventTrie } from './event-trie.js';
 import type { Dispatch } from './handles.js';
+import type { DispatchHost } from './node-dispatch.js';
 import { SPAN_RUN_HOST, SpanEventImpl } from './span-events.js';
 import { SpanRunCompiler } from './span-run-code.js';
 import type { SpanHooks } from './span-hooks.js';
@@ -17,8 +18,8 @@ export interface SpanHost {
   readonly hooks: SpanHooks;
   readonly dispatch: Dispatch;
   reportFailure(event: EventName, error: unknown): void;
-  /** Gives a node its own dispatch code if it has none (node-dispatch.ts). */
-  compileNode(node: EventNode): void;
+  /** What dispatch code calls off its fast path (node-dispatch.ts): span events' own run code calls it too. */
+  readonly dispatchHost: DispatchHost;
   skipInvalid(name: unknown, reason: string): void;
 }
 
@@ -35,6 +36,7 @@ export class SpanResolver {
 
   constructor(host: SpanHost) {
     this.#host = host;
+    this.#runCode = new SpanRunCompiler(SPAN_RUN_HOST, host.dispatchHost);
   }
 
   /** The span event for `prefix`, or undefined when nobody observes it. */
@@ -55,12 +57,11 @@ export class SpanResolver {
   /** `spanEvent()`'s span event: the cached one, whose `run` gets code of its own once it is hot (span-run-code.ts). */
   handle(node: EventNode): SpanEventImpl {
     const ev = this.cached(node);
-    ev.armAfter(this.#runCode, this.#compileNode);
+    ev.armAfter(this.#runCode);
     return ev;
   }
 
-  readonly #runCode = new SpanRunCompiler(SPAN_RUN_HOST);
-  readonly #compileNode = (node: EventNode): void => this.#host.compileNode(node);
+  readonly #runCode: SpanRunCompiler;
 
   /** The span event cached on `node` (created, with its three event nodes pinned, on first use). */
   cached(node: EventNode): SpanEventImpl {

@@ -3,8 +3,9 @@ import { codeGeneration } from './codegen.js';
 import { contextSlot, enterDispatch, nextSpanId, SLOT_KEY } from './context.js';
 import type { EventName, Metadata } from './event-name.js';
 import type { EventNode, HandlerEntry } from './event-node.js';
-import { EMPTY_METADATA, type Dispatch } from './handles.js';
+import { EMPTY_METADATA } from './handles.js';
 import { LiveSpan } from './live-span.js';
+import { UNROLLED, type DispatchHost } from './node-dispatch.js';
 import type { SpanHooks } from './span-hooks.js';
 import type { SpanScope } from './span-scope.js';
 
@@ -19,7 +20,6 @@ export interface SpanRunTarget {
   readonly startNode: EventNode;
   readonly stopNode: EventNode;
   readonly hooks: SpanHooks;
-  readonly dispatch: Dispatch;
 }
 
 /** What the code calls off its fast path: span-events.ts's shared pieces (passed in: no import cycle). */
@@ -41,7 +41,37 @@ type Make = (ev: SpanRunTarget) => Run;
 // with openSpan, emitStart and a plain stop written in: one function per code, so its call
 // sites (the callback, the metadata spread, the nodes' dispatch codes) see only this span
 // event's. Anything else goes through the span's own methods, as the shared run does.
-const BODY = `if (typeof fn !== 'function' || hooks.wrap !== undefined) return shared.call(ev, metadata, fn);
+// A node's handler calls written out (as node-dispatch.ts writes them, with its host functions),
+// so that they are part of the run and count nothing against V8's inlining budget: called
+// through the nodes' dispatch codes (388 bytes of bytecode each), the second one was left
+// un-inlined and the handler behind it with it.
+function calls(node: string, name: string): string {
+  let written = '';
+  for (let k = UNROLLED - 1; k >= 0; k--) {
+    written = `if (n > ${k}) {
+h = hs[${k}]; r = h.handler(${name}, m, sm, h.config);
+if (r !== undefined) observe(r, h, ${node});${written}
+}`;
+  }
+  return `{
+const hs = ${node}.handlers, n = hs.length;
+let h, r, ok = true;
+try {
+${written}
+} catch (e) {
+ok = false;
+recover(hs, h, e, ${node}, ${name}, m, sm);
+}
+if (ok) {
+if (n > ${UNROLLED}) rest(hs, ${node}, ${name}, m, sm);
+const ss = ${node}.streams;
+if (ss.length !== 0) deliver(ss, ${name}, m, sm);
+}
+}`;
+}
+
+function body(): string {
+  return `if (typeof fn !== 'function' || hooks.wrap !== undefined) return shared.call(ev, metadata, fn);
 const startOn = startNode.active;
 if (!startOn && !stopNode.active) return shared.call(ev, metadata, fn);
 const slot = contextSlot();
@@ -66,10 +96,9 @@ if (startOn) {
   const t0 = span.startTime;
   const m = { monotonicTime: msToNs(t0), systemTime: epochMs(t0) };
   span.handOut();
+  const sm = span.startMeta;
   const od = enterDispatch(span);
-  const code = startNode.code;
-  if (code !== undefined) code.dispatch(startName, m, span.startMeta);
-  else dispatch(startNode, startName, m, span.startMeta);
+  ${calls('startNode', 'startName')}
   enterDispatch(od);
 }
 slot[KEY] = span;
@@ -90,14 +119,15 @@ if (span.metadata !== undefined || span.measurements !== undefined || hooks.onEn
 if (!span.end()) return result;
 const t1 = now();
 const m = { duration: msToNs(t1 - span.startTime), monotonicTime: msToNs(t1) };
+const sm = span.startMeta;
 const od = enterDispatch(span);
-const code = stopNode.code;
-if (code !== undefined) code.dispatch(stopName, m, span.startMeta);
-else dispatch(stopNode, stopName, m, span.startMeta);
+${calls('stopNode', 'stopName')}
 enterDispatch(od);
 return result;`;
+}
 
-const PARAMS = ['shared', 'bare', 'settle', 'reassert', 'now', 'msToNs', 'epochMs', 'contextSlot', 'KEY', 'nextSpanId', 'enterDispatch', 'LiveSpan', 'empty'];
+const BODY = body();
+const PARAMS = ['observe', 'recover', 'rest', 'deliver', 'shared', 'bare', 'settle', 'reassert', 'now', 'msToNs', 'epochMs', 'contextSlot', 'KEY', 'nextSpanId', 'enterDispatch', 'LiveSpan', 'empty'];
 let compiled = 0;
 
 /**
@@ -113,11 +143,13 @@ let compiled = 0;
  */
 export class SpanRunCompiler {
   readonly #host: SpanRunHost;
+  readonly #dispatch: DispatchHost;
   readonly #bySignature = new Map<string, Make>();
   #codes = 0;
 
-  constructor(host: SpanRunHost) {
+  constructor(host: SpanRunHost, dispatch: DispatchHost) {
     this.#host = host;
+    this.#dispatch = dispatch;
   }
 
   /** `ev`'s own run, or undefined (no code generation, past MAX_SPAN_CODES, unreadable handler sources). */
@@ -128,7 +160,8 @@ export class SpanRunCompiler {
     if (make === undefined) {
       if (this.#codes >= MAX_SPAN_CODES || !codeGeneration()) return undefined;
       const h = this.#host;
-      make = build(prefix)(h.shared, h.bare, h.settle, h.reassert, now, msToNs, epochMs, contextSlot, SLOT_KEY, nextSpanId, enterDispatch, LiveSpan, EMPTY_METADATA);
+      const d = this.#dispatch;
+      make = build(prefix)(d.observe, d.recover, d.rest, d.deliver, h.shared, h.bare, h.settle, h.reassert, now, msToNs, epochMs, contextSlot, SLOT_KEY, nextSpanId, enterDispatch, LiveSpan, EMPTY_METADATA);
       this.#codes++;
       this.#bySignature.set(key, make);
     }
@@ -138,7 +171,7 @@ export class SpanRunCompiler {
 
 function signature(start: readonly HandlerEntry[], stop: readonly HandlerEntry[]): string | undefined {
   try {
-    const src = (hs: readonly HandlerEntry[]): string => hs.map((h) => Function.prototype.toString.call(h.handler)).join('\u0000');
+    const src = (hs: readonly HandlerEntry[]): string => hs.slice(0, UNROLLED).map((h) => Function.prototype.toString.call(h.handler)).join('\u0000');
     return `${src(start)}\u0001${src(stop)}`;
   } catch {
     return undefined;
@@ -149,7 +182,7 @@ function build(prefix: EventName): (...args: unknown[]) => Make {
   const label = `${prefix.map((s) => s.replace(/[^A-Za-z0-9_]/g, '_')).join('_').slice(0, 60)}_${++compiled}`;
   const source = `"use strict";
 return function make(ev) {
-const startNode = ev.startNode, stopNode = ev.stopNode, hooks = ev.hooks, dispatch = ev.dispatch;
+const startNode = ev.startNode, stopNode = ev.stopNode, hooks = ev.hooks;
 const startName = startNode.name, stopName = stopNode.name;
 return function run_${label}(metadata, fn) {
 ${BODY}

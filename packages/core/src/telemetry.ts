@@ -10,7 +10,7 @@ import { SpanResolver } from './span-resolver.js';
 import type { SpanEventImpl } from './span-events.js';
 import type { AttachOptions, Handler, HandlerInfo } from './handler.js';
 import { EMPTY_METADATA, NodeHandle, type Dispatch } from './handles.js';
-import { NodeCompiler, UNROLLED } from './node-dispatch.js';
+import { NodeCompiler, UNROLLED, type DispatchHost } from './node-dispatch.js';
 import { HealthChecks, type HealthCheck } from './health-checks.js';
 import { Lifecycle, type ShutdownOptions, type ShutdownReport, type SignalOptions } from './lifecycle.js';
 import { stackOf } from './live-span.js';
@@ -55,7 +55,7 @@ export class Telemetry {
   readonly #root = this.#trie.root;
   readonly #byId = new Map<string, HandlerEntry[]>();
   readonly #dispatchFn: Dispatch = (node, name, m, md) => this.#dispatch(node, name, m, md);
-  readonly #compiler = new NodeCompiler({
+  readonly #dispatchHost: DispatchHost = {
     observe: (result, entry, node) => this.#observe(result, entry, node),
     recover: (handlers, entry, error, node, name, m, md) => {
       this.#handlerFailed(entry, node, error);
@@ -64,7 +64,8 @@ export class Telemetry {
     },
     rest: (handlers, node, name, m, md) => this.#callHandlers(handlers, UNROLLED, node, name, m, md),
     deliver: (streams, name, m, md) => this.#streams.deliver(streams, name, m, md),
-  }, EMPTY_METADATA);
+  };
+  readonly #compiler = new NodeCompiler(this.#dispatchHost, EMPTY_METADATA);
   readonly #streams = new Streams({
     walk: (visit) => this.#trie.walk(visit),
     reportFailure: (id, event, error) => this.#reportFailure(id, event, undefined, error),
@@ -77,7 +78,7 @@ export class Telemetry {
     hooks: this.#hooks,
     dispatch: this.#dispatchFn,
     reportFailure: (event, error) => this.#reportFailure('span', event, undefined, error),
-    compileNode: (node) => void (node.code ??= this.#compiler.compile(node)),
+    dispatchHost: this.#dispatchHost,
     skipInvalid: (name, reason) => this.#skipInvalid(name, reason),
   });
   readonly #lifecycle = new Lifecycle((event, m, md) => this.emit(event, m, md));
