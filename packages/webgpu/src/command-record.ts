@@ -28,6 +28,8 @@ export interface RecordOwner {
   readonly pool: TimestampPool;
   /** Recorded command buffers not yet submitted. */
   pending: number;
+  /** A record whose spans have all ended, kept for the next encoder (takeRecord). */
+  spare: CommandRecord | undefined;
   kernelName(pipeline: GPUComputePipeline): string;
 }
 
@@ -92,6 +94,32 @@ export function newRecord(probe: RecordOwner): CommandRecord {
     t1: 0,
     next: undefined,
   };
+}
+
+/**
+ * A record for a new encoder: the owner's spare one, reset, else a new one. An awaited dispatch
+ * loop then writes one record's fields over and over instead of allocating ~200 bytes per
+ * dispatch (the spare is given back once its spans have ended: DeviceProbe.#stop).
+ */
+export function takeRecord(probe: RecordOwner): CommandRecord {
+  const rec = probe.spare;
+  if (rec === undefined) return newRecord(probe);
+  probe.spare = undefined;
+  rec.count = 0;
+  rec.timed0 = -1;
+  rec.indirect0 = false;
+  rec.span0 = undefined;
+  rec.more = undefined;
+  rec.passIndex = -1;
+  rec.passTimed = -1;
+  rec.passKernel = 'unknown';
+  rec.passDispatches = 0;
+  rec.crowded = undefined;
+  rec.copies = undefined;
+  rec.copySpans = undefined;
+  rec.slot = undefined;
+  rec.next = undefined;
+  return rec;
 }
 
 /** Records one dispatch in the pass being encoded (`indirect`: its counts are on the GPU). */

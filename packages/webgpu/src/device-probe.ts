@@ -29,6 +29,8 @@ export class DeviceProbe {
   readonly pool: TimestampPool;
   /** Recorded command buffers not yet submitted: while 0, submit() goes straight to Dawn. */
   pending = 0;
+  /** A record whose spans have ended, for the next encoder (command-record.ts, takeRecord). */
+  spare: CommandRecord | undefined = undefined;
   /** Submitted, waiting for a completion promise to ride on: a chain through `next`. */
   #inflightHead: CommandRecord | undefined = undefined;
   #inflightTail: CommandRecord | undefined = undefined;
@@ -58,7 +60,9 @@ export class DeviceProbe {
   };
   readonly #onDone = (): void => {
     const t1 = performance.now();
-    for (let rec: CommandRecord | undefined = this.#takeWatched(); rec !== undefined; rec = rec.next) {
+    // `next` is read before the record is stopped: a stopped record becomes the spare.
+    for (let rec: CommandRecord | undefined = this.#takeWatched(), next: CommandRecord | undefined; rec !== undefined; rec = next) {
+      next = rec.next;
       rec.t1 = t1;
       if (rec.slot === undefined) this.#stop(rec, t1, undefined);
       else {
@@ -251,7 +255,10 @@ export class DeviceProbe {
   #stop(rec: CommandRecord, t1: number, passTimes: readonly number[] | undefined): void {
     const span0 = rec.span0;
     const copySpans = rec.copySpans;
-    if (span0 === undefined && copySpans === undefined) return;
+    if (span0 === undefined && copySpans === undefined) {
+      this.spare = rec;
+      return;
+    }
     const duration = msToNs(t1 - rec.t0);
     if (span0 !== undefined) {
       rec.span0 = undefined;
@@ -265,6 +272,7 @@ export class DeviceProbe {
       const copies = rec.copies!;
       for (let i = 0; i < copySpans.length; i++) copySpans[i].stop({ bytes: copies[i] }, undefined, t1);
     }
+    this.spare = rec;
   }
 
   #open(rec: CommandRecord, t0: number): void {

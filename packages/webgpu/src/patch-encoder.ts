@@ -1,4 +1,4 @@
-import { newRecord, recordDispatch, type CommandRecord, type RecordOwner } from './command-record.js';
+import { recordDispatch, takeRecord, type CommandRecord, type RecordOwner } from './command-record.js';
 import { encoderState, passState, setCommandState, setEncoderState, setPassState } from './object-state.js';
 
 // The methods are wrapped once on the prototypes rather than per object (fewer closures and
@@ -19,7 +19,7 @@ export function trackEncoder(encoder: GPUCommandEncoder, probe: RecordOwner): vo
     if (!patched.has(proto)) patchEncoderPrototype(proto);
     lastEncoderProto = proto;
   }
-  setEncoderState<CommandRecord>(encoder, newRecord(probe));
+  setEncoderState<CommandRecord>(encoder, takeRecord(probe));
 }
 
 let lastEncoderProto: object | undefined;
