@@ -103,6 +103,41 @@ describe('dispatch recording from user-encoded work', function () {
     expect(seen.map((e) => (e.metadata.workgroups as number[])[0])).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
+  for (const timed of [false, true]) {
+    it(`a stop handler that encodes and submits the next dispatch: every dispatch stops once with its own workgroups (records are reused; timestamps ${timed})`, async function () {
+      const bus = new Telemetry();
+      const own = await deviceOrSkip(this, bus, { deviceId: 'chain', timestamps: timed && gpu.timestamps });
+      try {
+        const s = new GpuSteps(own);
+        const p = await s.pipeline('vector_add', VECTOR_ADD_WGSL);
+        const bg = s.bindGroup(p, [s.buffer(4 * N), s.buffer(4 * N), s.buffer(4 * N), s.size(N)]);
+        const submit = (xs: number[]): void => {
+          const encoder = own.device.createCommandEncoder();
+          for (const x of xs) {
+            const pass = encoder.beginComputePass();
+            pass.setPipeline(p);
+            pass.setBindGroup(0, bg);
+            pass.dispatchWorkgroups(x);
+            pass.end();
+          }
+          own.device.queue.submit([encoder.finish()]);
+        };
+        const seen = recordEvents(bus, [['compute', 'kernel', 'dispatch', 'stop']]);
+        let next = 2;
+        // Runs inside the completion reaction (or the timestamp read), while the stopped record becomes the spare one.
+        bus.attach('chain', ['compute', 'kernel', 'dispatch', 'stop'], () => {
+          if (next <= 4) submit([next, 10 + next++]);
+        });
+        submit([1, 10]);
+        await until(() => seen.length === 8, 'eight stops');
+        expect(seen.map((e) => (e.metadata.workgroups as number[])[0])).to.deep.equal([1, 10, 2, 12, 3, 13, 4, 14]);
+        expect(new Set(seen.map((e) => e.metadata.spanId)).size).to.equal(8);
+      } finally {
+        own.destroy();
+      }
+    });
+  }
+
   it('a submit nobody waits on still stops its dispatch (the package waits for it)', async function () {
     const seen = recordEvents(telemetry, [['compute', 'kernel', 'dispatch', 'stop']]);
     gpu.device.queue.submit([encode([[4]])]);
