@@ -14,9 +14,9 @@ type Run = <T>(metadata: Metadata, fn: (scope: SpanScope) => T) => T;
 
 /** The implementation of `SpanEvent`: the only place span events are built. */
 export class SpanEventImpl implements SpanEvent, SpanTargets, SpanRunTarget {
-  /** The shared run (runShared below) or, once a `spanEvent()` handle has run ARM_AFTER spans, code of its own (span-run-code.ts). */
+  /** The shared run (runShared below) or, once a span event cached on the trie has run ARM_AFTER spans, code of its own (span-run-code.ts). */
   run: Run = runShared;
-  /** Shared runs left before `arm`: 0 for span events that never get code (`bus.span`'s, detached ones). */
+  /** Shared runs left before `arm`: 0 for span events that never get code (those of prefixes nobody attached under). */
   countdown = 0;
   #compiler: SpanRunCompiler | undefined = undefined;
 
@@ -50,7 +50,7 @@ export class SpanEventImpl implements SpanEvent, SpanTargets, SpanRunTarget {
     return span;
   }
 
-  /** A `spanEvent()` handle: after ARM_AFTER shared runs, `run` becomes code of its own (span-run-code.ts). */
+  /** A span event cached on the trie: after ARM_AFTER shared runs, `run` becomes code of its own (span-run-code.ts). */
   armAfter(compiler: SpanRunCompiler): void {
     if (this.#compiler !== undefined) return;
     this.#compiler = compiler;

@@ -51,10 +51,10 @@ export class SpanResolver {
     if (node.span !== undefined) return node.span as SpanEventImpl;
     if (prefix.length === 0) return this.#unbound(prefix);
     node.pinned = true;
-    return this.cached(node);
+    return this.handle(node);
   }
 
-  /** `spanEvent()`'s span event: the cached one, whose `run` gets code of its own once it is hot (span-run-code.ts). */
+  /** The span event cached on `node`, whose `run` gets code of its own once it is hot (span-run-code.ts). */
   handle(node: EventNode): SpanEventImpl {
     const ev = this.cached(node);
     ev.armAfter(this.#runCode);

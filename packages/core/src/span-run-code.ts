@@ -12,7 +12,7 @@ import type { SpanScope } from './span-scope.js';
 /** Span-event `run` codes one bus compiles; span events past these keep the shared `run`. */
 export const MAX_SPAN_CODES = 64;
 
-/** Shared runs of a `spanEvent()` handle after which it gets code of its own (handlers are attached by then). */
+/** Shared runs of a cached span event after which it gets code of its own (its handlers are attached by then). */
 export const ARM_AFTER = 256;
 
 /** The span event as its code sees it. */
@@ -131,15 +131,17 @@ const PARAMS = ['observe', 'recover', 'rest', 'deliver', 'shared', 'bare', 'sett
 let compiled = 0;
 
 /**
- * Makes `spanEvent()` handles' `run` as code of their own (`new Function`), after ARM_AFTER
- * runs. Why: the shared `run` is one function for every span of the process, so in a process
- * with many spans and handlers (bench/src/realistic) its call sites are megamorphic and V8
- * inlines neither the callback nor the dispatch into the nodes' handlers; code of its own, with
- * the start and stop nodes given dispatch code (node-dispatch.ts), sees one span event's.
- * Span events whose start and stop handlers are the same functions (by source) share one code,
- * as node-dispatch.ts's nodes do, so a call site rotating over such handles sees one function
- * literal. `bus.span(prefix)` keeps the shared method (a span over many prefixes measured
- * slower with code). Measured: see bench/notes/core.md (issue 11, session 3).
+ * Makes the `run` of a span event cached on the trie (`spanEvent()` handles, and `bus.span`'s for
+ * prefixes something is attached under) code of its own (`new Function`), after ARM_AFTER runs.
+ * Why: the shared `run` is one function for every span of the process, so in a process with
+ * many spans and handlers (bench/src/realistic) its call sites (the callback, the metadata
+ * spread, the dispatch into the handlers) are megamorphic and V8 inlines none of them; code of
+ * its own sees one span event's, with the start and stop handlers' calls written out in it.
+ * Span events whose first UNROLLED start and stop handlers are the same functions (by source)
+ * share one code, as node-dispatch.ts's nodes do, so a call site rotating over such span events
+ * sees one function literal. Measured, CPU time per span, paired (bench/notes/core.md, issue 11,
+ * session 3): the realistic process's span 0.75-0.81x, clean ~0.9x, a site rotating over 50
+ * `spanEvent()` handles 0.82x, `bus.span` over 50 prefixes 0.91-0.94x and over one 0.88-0.90x.
  */
 export class SpanRunCompiler {
   readonly #host: SpanRunHost;
