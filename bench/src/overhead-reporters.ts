@@ -1,7 +1,7 @@
 // The reporters the overhead suite attaches, in two set-ups (bench/notes/overhead.md):
 // 'service', what a GPU service runs and the budget reads: the compute metrics in an Aggregator
 // read by a PrometheusReporter, the same metrics to a StatsD agent over UDP with client-side
-// aggregation of counts and sums, the OpenTelemetry bridge tracing kernel spans (dispatches,
+// aggregation of counts and sums (and timer values held for its flush), the OpenTelemetry bridge tracing kernel spans (dispatches,
 // compiles) through an SDK tracer, and attachLogger writing a line per dispatch and per compile
 // and device event with the batch writer and a 100 ms flush interval; 'defaults', every reporter
 // at its defaults given everything: a StatsD line per value, a span per transfer, a log line per
@@ -71,7 +71,8 @@ export function attach(bus: Telemetry, which: Reporter, statsdPort: number, setu
     }
     case 'statsd': {
       const statsd = new StatsdReporter(bus, { metrics: COMPUTE_METRICS, host: '127.0.0.1', port: statsdPort, aggregation: service });
-      return { flush: done, stop: () => statsd.stop() };
+      // flush() sends what aggregation holds (timer values too), so the replay counts it in its window.
+      return { flush: () => statsd.flush(), stop: () => statsd.stop() };
     }
     case 'otel bridge': {
       const provider = new BasicTracerProvider({ spanProcessors: [new NoopSpanProcessor()] });

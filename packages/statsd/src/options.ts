@@ -34,8 +34,9 @@ export interface StatsdReporterOptions {
   /**
    * Client-side aggregation: counts (counter, sum) are added up and gauges
    * (lastValue) keep their last value per name and tags, and are sent once per `flushIntervalMs`
-   * (and at `stop()`), for every formatter. Timers, histograms and distributions are never
-   * aggregated, nor lines sampled at a rate below 1. Default off.
+   * (and at `stop()`), for every formatter. Timers, histograms and distributions are not summed
+   * but held for the same flush, every value sent (standard and Telegraf: several values per line,
+   * `name:v1|ms:v2|ms`). Lines sampled at a rate below 1 are sent as they are. Default off.
    */
   readonly aggregation?: boolean | StatsdAggregationOptions;
   /**

@@ -27,11 +27,15 @@ export interface StatsdMetric {
   readonly tagLists: TagCache<string[]>;
   /**
    * With client-side aggregation on: counts (counter, sum) and plain gauges (lastValue) at a rate
-   * of 1 are aggregated; timers, histograms, distributions, relative and timestamped gauges and
-   * sampled lines never are.
+   * of 1 are aggregated, and timers, histograms and distributions at a rate of 1 are held for the
+   * flush (each value still a line); relative and timestamped gauges and sampled lines never are.
    */
   readonly aggregated: boolean;
   readonly gauge: boolean;
+  /** With client-side aggregation on: a timer (summary, distribution) at a rate of 1, whose values are held for the flush. */
+  readonly timer: boolean;
+  /** A held timer sent as `ms` (standard, Telegraf), whose values can share a line. */
+  readonly packable: boolean;
   /** Tag values → aggregated context; `single` for a metric without tags. */
   readonly contexts: TagCache<AggregatedContext>;
   single: AggregatedContext | undefined;
@@ -77,6 +81,7 @@ export function statsdMetric(definition: MetricDefinition, formatter: Formatter,
   const send = sendFor(definition, formatter, timestamps);
   const rate = (definition.reporterOptions as StatsdMetricOptions).sampleRate ?? defaultRate;
   const gauge = send === plainGauge || send === signedGauge;
+  const timer = send === timing || send === histogram || send === distribution;
   return {
     base: sanitizeName(definition.name),
     tagPrefixes: definition.tags.map((t) => `${sanitizeName(t)}:`),
@@ -84,8 +89,10 @@ export function statsdMetric(definition: MetricDefinition, formatter: Formatter,
     send,
     names: new TagCache<string>(),
     tagLists: new TagCache<string[]>(),
-    aggregated: aggregation && rate >= 1 && (send === increment || gauge),
+    aggregated: aggregation && rate >= 1 && (send === increment || gauge || timer),
     gauge,
+    timer,
+    packable: timer && send === timing,
     contexts: new TagCache<AggregatedContext>(),
     single: undefined,
   };

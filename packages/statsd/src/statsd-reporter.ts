@@ -17,6 +17,8 @@ let reporterSeq = 0;
 const CLOSE_TIMEOUT_MS = 1500 + CLOSE_GRACE_MS;
 /** How far back the health check looks for errors and drops. */
 const HEALTH_WINDOW_MS = 60_000;
+/** With aggregation, timer values held between flushes: at most this many per allowed context (40,000 by default). */
+const HELD_VALUES_PER_CONTEXT = 8;
 
 /**
  * Reports metric definitions to a StatsD server through hot-shots, the way Elixir's
@@ -71,7 +73,7 @@ export class StatsdReporter {
     this.#drops = new DropReport((count, total) => this.#emitSafely(STATSD_DROPPED_EVENT, { count, total }, { reporter: this.id }));
     this.#client = this.#connect();
     const agg = o.aggregation;
-    this.#aggregation = agg === undefined ? undefined : new ClientAggregation(this.#client, agg.maxContexts, agg.flushInterval, (error) => this.#fail(error));
+    this.#aggregation = agg === undefined ? undefined : new ClientAggregation(this.#client, agg.maxContexts, agg.maxContexts * HELD_VALUES_PER_CONTEXT, agg.flushInterval, (error) => this.#fail(error));
     try {
       this.#attachment = attachMetrics(telemetry, this.id, o.metrics, (reader) => this.#recorder(reader));
     } catch (error) {
@@ -105,15 +107,27 @@ export class StatsdReporter {
     return this.#stop();
   }
 
-  #close(): Promise<void> {
-    this.#attachment.detach();
-    this.#removeHealthCheck();
-    // The last aggregated lines join hot-shots' buffer, which close() sends.
-    this.#aggregation?.stop();
+  /**
+   * Sends what is held now: the aggregated counts, gauges and timer values (with `aggregation`),
+   * and hot-shots' packet buffer. Resolves once the socket took the packet (bounded, like `stop()`).
+   * Never rejects: errors go to `onError`. Nothing needs it (the intervals and `stop()` send
+   * everything); it is for a caller that wants the lines out now, before a scrape or an exit.
+   */
+  flush(): Promise<void> {
+    try {
+      this.#aggregation?.flush();
+    } catch (error) {
+      this.#fail(error);
+    }
+    return this.#bounded('flush', (done) => this.#client.flush(done));
+  }
+
+  /** Runs a hot-shots call that calls back once, resolving when it does or after CLOSE_TIMEOUT_MS. */
+  #bounded(what: string, call: (done: (error?: Error) => void) => void): Promise<void> {
     return new Promise<void>((resolve) => {
       // hot-shots never calls back when a socket it waits on was already gone: bound the wait.
       const timer = setTimeout(() => {
-        this.#fail(new Error(`StatsdReporter: the socket did not confirm its close within ${CLOSE_TIMEOUT_MS} ms`));
+        this.#fail(new Error(`StatsdReporter: the socket did not confirm its ${what} within ${CLOSE_TIMEOUT_MS} ms`));
         resolve();
       }, CLOSE_TIMEOUT_MS);
       const done = (error?: Error): void => {
@@ -122,11 +136,19 @@ export class StatsdReporter {
         resolve();
       };
       try {
-        this.#client.close(done);
+        call(done);
       } catch (error) {
         done(error instanceof Error ? error : new Error(String(error)));
       }
-    }).then(() => this.#drops.flush());
+    });
+  }
+
+  #close(): Promise<void> {
+    this.#attachment.detach();
+    this.#removeHealthCheck();
+    // The last aggregated lines join hot-shots' buffer, which close() sends.
+    this.#aggregation?.stop();
+    return this.#bounded('close', (done) => this.#client.close(done)).then(() => this.#drops.flush());
   }
 
   #health(): { status: 'healthy' | 'degraded'; detail: string; value: number } {
@@ -186,7 +208,7 @@ export class StatsdReporter {
     if (prefixes.length === 0) {
       const name = this.#standard ? metric.base + this.#suffix : metric.base;
       if (metric.aggregated) {
-        const context = (metric.single ??= new AggregatedContext(metric.send, name, undefined, metric.gauge));
+        const context = (metric.single ??= new AggregatedContext(metric.send, name, undefined, metric.gauge, metric.timer, this.#packFor(metric, name, undefined)));
         if (this.#aggregation!.add(context, value)) return;
       }
       metric.send(this.#client, name, value, metric.rate, undefined);
@@ -198,7 +220,9 @@ export class StatsdReporter {
       // A cached context skips building the name or tag list.
       let context = metric.contexts.get(values);
       if (context === undefined) {
-        context = this.#standard ? new AggregatedContext(metric.send, this.#nameOf(metric, values), undefined, metric.gauge) : new AggregatedContext(metric.send, metric.base, this.#tagsOf(metric, values), metric.gauge);
+        const name = this.#standard ? this.#nameOf(metric, values) : metric.base;
+        const tags = this.#standard ? undefined : this.#tagsOf(metric, values);
+        context = new AggregatedContext(metric.send, name, tags, metric.gauge, metric.timer, this.#packFor(metric, name, tags));
         metric.contexts.set(values, context);
       }
       if (this.#aggregation!.add(context, value)) return;
@@ -207,6 +231,20 @@ export class StatsdReporter {
     }
     if (this.#standard) metric.send(this.#client, this.#nameOf(metric, values), value, metric.rate, undefined);
     else metric.send(this.#client, metric.base, value, metric.rate, this.#tagsOf(metric, values));
+  }
+
+  /**
+   * For a packable timer context: how many characters its packed values may take so that the
+   * whole line (prefix, name, tags and global tags, `|ms`) fits one `maxBufferSize` packet
+   * (1432 bytes when unbuffered); 0 for every other context.
+   */
+  #packFor(metric: StatsdMetric, name: string, tags: readonly string[] | undefined): number {
+    if (!metric.packable) return 0;
+    const o = this.#options;
+    let fixed = (o.prefix?.length ?? 0) + 1 + name.length + 8;
+    for (const t of tags ?? []) fixed += t.length + 1;
+    for (const t of this.#tagged) fixed += t.length + 1;
+    return Math.max(32, (o.maxBufferSize > 0 ? o.maxBufferSize : 1432) - fixed);
   }
 
   /** The standard formatter's full name for these tag values (cached). */

@@ -28,11 +28,16 @@ describe('StatsdReporter client-side aggregation', () => {
       const reporter = new StatsdReporter(bus, { metrics: METRICS(), port: capture.port, formatter, aggregation: true });
       emitJobs(bus, 100);
       await reporter.stop();
-      const lines = await capture.waitForLines(105);
+      const packed = formatter !== 'datadog';
+      // DogStatsD: a line per value; standard and Telegraf: values packed, name:1|ms:2|ms:…, within a packet.
+      const lines = await capture.waitForLines(packed ? 6 : 105);
       await capture.close();
       const aggregated = lines.filter((l) => !/duration/.test(l));
       expect([...aggregated].sort()).to.deep.equal([...expected[formatter]].sort());
-      expect(lines.filter((l) => /duration/.test(l))).to.have.length(100);
+      const timers = lines.filter((l) => /duration/.test(l));
+      const values = timers.flatMap((l) => (packed ? l.slice(l.indexOf(':') + 1).split(':').map((v) => v.replace(/\|ms$/, '')) : [l.split(':')[1].split('|')[0]]));
+      expect(values.map(Number)).to.deep.equal(Array.from({ length: 100 }, (_, i) => i + 1));
+      if (packed) expect(timers.every((l) => l.startsWith('agg.job.done.duration:') && l.length <= 1432)).to.equal(true);
     });
   }
 
@@ -72,6 +77,72 @@ describe('StatsdReporter client-side aggregation', () => {
     await capture.close();
     expect(lines.length).to.be.within(100, 300);
     expect(lines.every((l) => l === 'smp.count:1|c|@0.5')).to.equal(true);
+  });
+
+  it('holds timer values until the flush, then sends each as its own line, in order', async () => {
+    const capture = await captureUdp();
+    const bus = new Telemetry();
+    const reporter = new StatsdReporter(bus, { metrics: [distribution('held.job.duration', { eventName: ['held', 'job'], tags: ['q'] })], port: capture.port, formatter: 'datadog', aggregation: { flushIntervalMs: 60_000 }, bufferFlushInterval: 5 });
+    for (const duration of [3, 1, 2]) bus.emit(['held', 'job'], { duration }, { q: 'a' });
+    await new Promise((r) => setTimeout(r, 50));
+    // hot-shots' own 5 ms buffer interval passed: nothing was handed to it yet.
+    expect(capture.lines()).to.deep.equal([]);
+    await reporter.flush();
+    const lines = await capture.waitForLines(3);
+    await reporter.stop();
+    await capture.close();
+    expect(lines).to.deep.equal(['held.job.duration:3|d|#q:a', 'held.job.duration:1|d|#q:a', 'held.job.duration:2|d|#q:a']);
+  });
+
+  it('sends timer values at once past the held-values bound (8 per allowed context), losing none', async () => {
+    const capture = await captureUdp();
+    const bus = new Telemetry();
+    const reporter = new StatsdReporter(bus, { metrics: [distribution('cap.duration', { eventName: ['cap'] })], port: capture.port, aggregation: { maxContexts: 1, flushIntervalMs: 60_000 }, bufferFlushInterval: 5 });
+    for (let i = 1; i <= 10; i++) bus.emit(['cap'], { duration: i });
+    const early = await capture.waitForLines(2);
+    expect(early).to.deep.equal(['cap.duration:9|ms', 'cap.duration:10|ms']);
+    await reporter.stop();
+    const lines = await capture.waitForLines(3);
+    await capture.close();
+    expect([...lines.slice(2)]).to.deep.equal(['cap.duration:1|ms:2|ms:3|ms:4|ms:5|ms:6|ms:7|ms:8|ms']);
+    expect(reporter.errors).to.equal(0);
+  });
+
+  it('flush() sends aggregated counts and resolves without aggregation too', async () => {
+    const capture = await captureUdp();
+    const bus = new Telemetry();
+    const aggregated = new StatsdReporter(bus, { metrics: [counter('f.count', { eventName: ['f'] })], port: capture.port, aggregation: { flushIntervalMs: 60_000 }, bufferFlushInterval: 60_000 });
+    const plain = new StatsdReporter(bus, { metrics: [counter('g.count', { eventName: ['f'] })], port: capture.port, bufferFlushInterval: 60_000 });
+    for (let i = 0; i < 4; i++) bus.emit(['f'], {});
+    await aggregated.flush();
+    await plain.flush();
+    const lines = await capture.waitForLines(5);
+    await capture.close();
+    expect([...lines].sort()).to.deep.equal(['f.count:4|c', 'g.count:1|c', 'g.count:1|c', 'g.count:1|c', 'g.count:1|c']);
+    await bus.shutdown();
+  });
+
+  it('packs timer values into lines that each fit maxBufferSize, prefix and global tags included', async () => {
+    const capture = await captureUdp();
+    const bus = new Telemetry();
+    const reporter = new StatsdReporter(bus, {
+      metrics: [distribution('pk.job.duration', { eventName: ['pk', 'job'], tags: ['q'] })],
+      port: capture.port,
+      formatter: 'telegraf',
+      prefix: 'svc',
+      globalTags: { env: 'prod' },
+      maxBufferSize: 200,
+      aggregation: true,
+    });
+    for (let i = 0; i < 300; i++) bus.emit(['pk', 'job'], { duration: 1000 + i / 7 }, { q: 'a' });
+    await reporter.stop();
+    await capture.waitForLines(10);
+    const lines = capture.lines();
+    await capture.close();
+    expect(capture.datagrams.every((d) => d.length <= 200)).to.equal(true);
+    expect(lines.every((l) => l.startsWith('svc.pk.job.duration,env=prod,q=a:'))).to.equal(true);
+    const values = lines.flatMap((l) => l.slice(l.indexOf(':') + 1).split(':').map((v) => Number(v.replace(/\|ms$/, ''))));
+    expect(values).to.deep.equal(Array.from({ length: 300 }, (_, i) => 1000 + i / 7));
   });
 
   describe('against Etsy StatsD', () => {
