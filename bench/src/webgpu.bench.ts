@@ -154,7 +154,7 @@ export async function run(): Promise<SuiteResult> {
   }
   // Interleaved one dispatch at a time, entries of 4 rounds (a 1% budget on a kernel that lavapipe
   // runs on threads shared with the machine's load).
-  const oneMs = await measureInterleaved(cases(n, `~1 ms kernel (n=${n})`), pick(1600, 200), 4, 1003);
+  const oneMs = await measureInterleaved(cases(n, `~1 ms kernel (n=${n})`), pick(1200, 200), 4, 1003);
   /** `a` relative to `b` from their paired difference. */
   const pairedRatio = (a: CaseResult, b: CaseResult): number => (b.nsPerOp + paired(a, b)) / b.nsPerOp;
   budgets.push(
