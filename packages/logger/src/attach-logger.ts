@@ -2,6 +2,7 @@ import { openSync } from 'node:fs';
 import { currentTraceContext, matches, type EventName, type Telemetry, type TelemetryEvent } from '@rx-telemetry/core';
 import { pino, type Level, type Logger } from 'pino';
 import { BoundedBuffer } from './bounded-buffer.js';
+import { FastLines } from './fast-line.js';
 import type { LineWriter, WriterReports } from './line-writer.js';
 import { defaultLevel } from './default-level.js';
 import { addTraceContext, exceptionLine, HAS_ERROR, isSpanEvent, scan, SENSITIVE, withoutSpanIds, withSerializedErrors, type LogLine } from './log-line.js';
@@ -60,6 +61,8 @@ export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}):
   let lastDropAt = -Infinity;
 
   let buffer: LineWriter | undefined;
+  // The logger's own pino instance: lines without redaction are written by FastLines, pino's bytes.
+  let fast: FastLines | undefined;
   let plain: Logger;
   let redacting: Logger;
   if (options.logger !== undefined) {
@@ -88,6 +91,7 @@ export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}):
     // Every line is written at the level chosen per event; filtering is the level function's job.
     plain = pino({ level: 'trace' }, buffer);
     redacting = redaction.paths.length === 0 ? plain : pino({ level: 'trace', redact: redaction.paths }, buffer);
+    fast = new FastLines(plain);
   }
 
   let written = 0;
@@ -119,7 +123,9 @@ export function attachLogger(telemetry: Telemetry, options: LoggerOptions = {}):
       const target = always || (flags & SENSITIVE) !== 0 ? redacting : plain;
       // A user's logger may filter the level out: only lines it writes count as written.
       if (buffer === undefined && !target.isLevelEnabled(level)) return;
-      target[level](line);
+      const text = fast !== undefined && target === plain ? fast.format(level, line) : undefined;
+      if (text !== undefined) buffer!.write(text);
+      else target[level](line);
       written++;
     } catch {
       // A value pino cannot serialize or a throwing level function: lose the line, not the emitter.
