@@ -44,6 +44,9 @@ export function failDispatch(d: DispatchInfo, error: unknown): void {
  * A device's dispatch start metadata, the last one kept: a loop dispatching the same kernel with
  * the same workgroup counts reuses it instead of building an object and an array per dispatch.
  * Core copies it into each start event; the workgroups array, shared by those events, is frozen.
+ * The object is frozen too: core copies frozen plain metadata it is passed again through a literal
+ * made for its keys, and merges it with the (frozen) stop category the same way, instead of a
+ * spread and Object.assign (core's metadata-shape.ts).
  */
 export class StartMetadata {
   #kernel = '';
@@ -62,6 +65,6 @@ export class StartMetadata {
     this.#x = x;
     this.#y = y;
     this.#z = z;
-    return (this.#last = { kernel, device: this.device, workgroups: Object.freeze([x, y, z]) });
+    return (this.#last = Object.freeze({ kernel, device: this.device, workgroups: Object.freeze([x, y, z]) }));
   }
 }
