@@ -37,14 +37,10 @@ export interface SpanRunHost {
 type Run = <T>(metadata: Metadata, fn: (scope: SpanScope) => T) => T;
 type Make = (ev: SpanRunTarget) => Run;
 
-// The shared run()'s fast path (span-events.ts: a verified context slot, no span-context hook)
-// with openSpan, emitStart and a plain stop written in: one function per code, so its call
-// sites (the callback, the metadata spread, the nodes' dispatch codes) see only this span
-// event's. Anything else goes through the span's own methods, as the shared run does.
-// A node's handler calls written out (as node-dispatch.ts writes them, with its host functions),
-// so that they are part of the run and count nothing against V8's inlining budget: called
-// through the nodes' dispatch codes (388 bytes of bytecode each), the second one was left
-// un-inlined and the handler behind it with it.
+// A node's handler calls written out (as node-dispatch.ts writes them, with its host functions
+// for failures, the handlers past UNROLLED and streams), so that they are part of the run and
+// count nothing against V8's inlining budget: called through the nodes' dispatch codes (388 bytes
+// of bytecode each), the second was left un-inlined, and the handler behind it with it.
 function calls(node: string, name: string): string {
   let written = '';
   for (let k = UNROLLED - 1; k >= 0; k--) {
@@ -70,6 +66,10 @@ if (ss.length !== 0) deliver(ss, ${name}, m, sm);
 }`;
 }
 
+// The shared run()'s fast path (span-events.ts: a verified context slot, no span-context hook)
+// with openSpan, emitStart and a plain stop written in: one function per code, so its call
+// sites (the callback, the metadata spread, the handlers) see only this span event's. Anything
+// else goes through the shared run or the span's own methods, as the shared run would.
 function body(): string {
   return `if (typeof fn !== 'function' || hooks.wrap !== undefined) return shared.call(ev, metadata, fn);
 const startOn = startNode.active;
