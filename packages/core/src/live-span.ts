@@ -198,7 +198,8 @@ export class LiveSpan implements OpenSpan, ContextStore {
 // dispatched straight through it, as the bus's dispatch would after two more calls. Start and stop
 // this way made a span 0.90x the time while span nodes got code after 100 dispatches (paired
 // processes, 003a4b5); giving spanEvent()'s nodes code through handles since measured 0.97x
-// clean and no gain in the realistic process, so they run the bus's shared loop.
+// clean and no gain in the realistic process, so they run the bus's shared loop
+// (a span event's own run code writes its handlers' calls out instead: span-run-code.ts).
 function dispatchAs(span: LiveSpan, node: EventNode, measurements: Measurements, metadata: Metadata): void {
   const outer = enterDispatch(span);
   const code = node.code;
