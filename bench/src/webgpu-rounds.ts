@@ -1,6 +1,6 @@
-// How the webgpu suite times awaited dispatches: cases interleaved one operation at a time, so that
-// the load of a shared 2-core VM (which moves the absolute time of a ~60 µs dispatch by tens of
-// µs from one millisecond to the next) cancels in each pair.
+// How the webgpu suite times awaited dispatches: cases in short batches, every case once per round
+// in a shuffled order, so that the load of a shared 2-core VM (which moves the absolute time of a
+// ~60 µs dispatch by several µs from one millisecond to the next) cancels in each pair.
 import type { CaseResult } from './harness.js';
 
 export interface AsyncCase {
@@ -14,12 +14,6 @@ export interface AsyncCase {
    * reads and the stop events that follow them), so it is not charged to whichever case runs next.
    */
   readonly settle?: () => Promise<void>;
-  /**
-   * Runs one untimed operation right before each timed one, so the timed one carries what its
-   * predecessor left running (a timestamp read started after the await), as every dispatch of a
-   * loop does; what the timed one leaves is then settled untimed.
-   */
-  readonly carry?: boolean;
 }
 
 export function median(xs: readonly number[]): number {
@@ -43,22 +37,23 @@ export function shuffled(n: number, round: number): number[] {
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Awaited operations interleaved one at a time: each round runs every case once, in a seeded
- * shuffled order; each operation is timed on its own, then the event loop turns (and the case's
- * `settle` waits for what it left behind). Every `fold` rounds make one entry per case, the median
- * of its `fold` samples, so entry i of two cases covers the same rounds and pairs up; nsPerOp is
- * the median of all samples.
+ * Awaited operations in short batches: each round runs every case once, `perBatch` operations in a
+ * row each timed on its own, in a seeded shuffled order; after each batch the event loop turns
+ * and the case's `settle` waits for what the batch left behind (no fixed idle). A batch's median is
+ * its round's entry, so entry i of two cases pairs up; nsPerOp is the median of all samples.
  *
- * Why one at a time: the load moves a ~60 µs awaited dispatch by several µs within milliseconds,
- * and the pair whose difference is measured must sit as close in time as possible. The earlier
- * rounds (a batch of 20 per case, a 1 ms idle after each) put the two halves of a pair up to six
- * batches (~20 ms) apart: on lavapipe, in one process, the paired difference of two identical arms
- * then had a bootstrap standard error of ~200-550 ns (150 rounds, 3 s); one at a time, ~100 ns
- * (3,000 rounds, 2 s). Handlers attached or detached before each operation did not leak into the
- * next one: a sample's time did not depend on which case ran before it (3,000 rounds, medians by
- * predecessor within ±1 µs, their own noise).
+ * Why short batches and no idle: the load moves a ~60 µs awaited dispatch by several µs within
+ * milliseconds, and a pair's halves must sit close in time. Batches of 20 with a 1 ms idle after
+ * each put them up to ~20 ms apart: two identical arms then differed with a bootstrap standard
+ * error of 190-550 ns (150 rounds, 3 s, lavapipe). One dispatch per case per round resolved
+ * ~80-150 ns but changed what was measured: run that way, interleaved with the other cases, the
+ * by-hand arm's own code ran colder than in a loop of its own, and the package read 0.3-0.8 µs
+ * closer to it than in batches of 8 run alternately in the same process (2 runs, load ~5); batches
+ * of 8 with a turn after each: 110-245 ns (400 rounds, 3-5 s). A batch still runs the way a
+ * program's loop does, each dispatch after the previous one and its leftovers (a timestamp read
+ * started after the await).
  */
-export async function measureInterleaved(cases: readonly AsyncCase[], rounds: number, fold: number, group: number): Promise<CaseResult[]> {
+export async function measureRounds(cases: readonly AsyncCase[], rounds: number, perBatch: number, group: number): Promise<CaseResult[]> {
   for (const c of cases) {
     c.prepare?.();
     await c.loop(50);
@@ -67,23 +62,20 @@ export async function measureInterleaved(cases: readonly AsyncCase[], rounds: nu
   }
   const all = cases.map(() => [] as number[]);
   const entries = cases.map(() => [] as number[]);
-  let block = cases.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) {
     for (const i of shuffled(cases.length, r)) {
       const c = cases[i];
       c.prepare?.();
-      if (c.carry === true) await c.loop(1);
-      const t0 = process.hrtime.bigint();
-      await c.loop(1);
-      const ns = Number(process.hrtime.bigint() - t0);
+      const batch: number[] = [];
+      for (let k = 0; k < perBatch; k++) {
+        const t0 = process.hrtime.bigint();
+        await c.loop(1);
+        batch.push(Number(process.hrtime.bigint() - t0));
+      }
       await turn();
       if (c.settle !== undefined) await c.settle();
-      all[i].push(ns);
-      block[i].push(ns);
-    }
-    if (block[0].length === fold) {
-      for (let i = 0; i < cases.length; i++) entries[i].push(median(block[i]));
-      block = cases.map(() => []);
+      all[i].push(...batch);
+      entries[i].push(median(batch));
     }
   }
   return cases.map((c, i) => ({ name: c.name, nsPerOp: median(all[i]), batches: entries[i], group }));

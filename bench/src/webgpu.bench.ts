@@ -7,7 +7,7 @@ import { instrument, requestAdapter, type RunResult } from '@rx-telemetry/webgpu
 import { ComputeBackend, HDC_COSINE_WGSL, MATMUL_WGSL, grid1d, matmulWorkgroups } from '@rx-telemetry/webgpu-kernels';
 import { atMost, pick, ratio, report, type BudgetCheck, type CaseResult, type SuiteResult } from './harness.js';
 import { dispatcher, handReadsPending, handTicksRead, loopOf, pipelined } from './webgpu-dispatch.js';
-import { measureInterleaved, measurePipelined, median, paired, type AsyncCase } from './webgpu-rounds.js';
+import { measureRounds, measurePipelined, median, paired, type AsyncCase } from './webgpu-rounds.js';
 
 const UNIFORM = 0x40, COPY_DST = 0x08;
 
@@ -75,25 +75,23 @@ export async function run(): Promise<SuiteResult> {
     const eventsByHand = loopOf(dispatcher(events.gpu.device, n, true, false, (_e, m) => void (sink += m.duration ?? m.monotonicTime)));
     const byHand: AsyncCase[] = [
       { name: `events emitted by hand (no package), nobody listening, ${label}`, loop: eventsByHand, prepare: events.off },
-      ...(tsByHand === undefined ? [] : [{ name: `timestamp commands written by hand, nobody listening, ${label}`, loop: tsByHand, prepare: stamped.off, settle: handSettle, carry: true }]),
+      ...(tsByHand === undefined ? [] : [{ name: `timestamp commands written by hand, nobody listening, ${label}`, loop: tsByHand, prepare: stamped.off, settle: handSettle }]),
     ];
     return [
       { name: `plain device, ${label}`, loop: loopOf(dispatcher(plain, n)) },
       { name: `instrumented, nobody listening, ${label}`, loop: ev, prepare: events.off },
       { name: `instrumented, start+stop handlers, ${label}`, loop: ev, prepare: events.on },
-      // The timed device's cases carry their predecessor's timestamp read (the package starts it a
-      // turn after the await, the by-hand code right after it), as in a loop of timed dispatches.
-      { name: `instrumented + timestamps, nobody listening, ${label}`, loop: ts, prepare: stamped.off, carry: true },
-      { name: `instrumented + timestamps, handlers, ${label}`, loop: ts, prepare: stamped.on, settle: stamped.settle, carry: true },
+      { name: `instrumented + timestamps, nobody listening, ${label}`, loop: ts, prepare: stamped.off },
+      { name: `instrumented + timestamps, handlers, ${label}`, loop: ts, prepare: stamped.on, settle: stamped.settle },
       ...byHand,
       // The same case twice (A/A): what the paired estimator reads between two identical arms is
       // its resolution in this run.
       { name: `instrumented, start+stop handlers, again (A/A), ${label}`, loop: ev, prepare: events.on },
     ];
   };
-  // Interleaved one dispatch at a time (webgpu-rounds.ts says why), entries of 8 rounds: a 0.5 µs
-  // budget on a ~60 µs round trip under load.
-  const small = await measureInterleaved(cases(tiny, 'tiny'), pick(6400, 1600), 8, 1001);
+  // Rounds of batches of 8 (webgpu-rounds.ts says why): a 0.5 µs budget on a ~60 µs round trip
+  // under load.
+  const small = await measureRounds(cases(tiny, 'tiny'), pick(800, 200), 8, 1001);
   const again = (results: readonly CaseResult[]): CaseResult => results[results.length - 1];
   const budgets: BudgetCheck[] = [
     atMost('added per dispatch by dispatch events (same device, handlers on vs off, paired rounds)', paired(small[2], small[1]), 2000),
@@ -154,9 +152,9 @@ export async function run(): Promise<SuiteResult> {
     if ((ms >= 0.9 && ms <= 1.2) || n >= 1 << 24) break;
     n = Math.min(1 << 24, Math.ceil(n / Math.max(ms, 0.05)));
   }
-  // Interleaved one dispatch at a time, entries of 4 rounds (a 1% budget on a kernel that lavapipe
-  // runs on threads shared with the machine's load).
-  const oneMs = await measureInterleaved(cases(n, `~1 ms kernel (n=${n})`), pick(800, 200), 4, 1003);
+  // Rounds of batches of 4 (a 1% budget on a kernel that lavapipe runs on threads shared with the
+  // machine's load).
+  const oneMs = await measureRounds(cases(n, `~1 ms kernel (n=${n})`), pick(200, 50), 4, 1003);
   /** `a` relative to `b` from their paired difference. */
   const pairedRatio = (a: CaseResult, b: CaseResult): number => (b.nsPerOp + paired(a, b)) / b.nsPerOp;
   budgets.push(
