@@ -91,7 +91,7 @@ export async function run(): Promise<SuiteResult> {
   };
   // Rounds of batches of 8 (webgpu-rounds.ts says why): a 0.5 µs budget on a ~60 µs round trip
   // under load.
-  const small = await measureRounds(cases(tiny, 'tiny'), pick(800, 400), 8, 1001);
+  const small = await measureRounds(cases(tiny, 'tiny'), pick(800, 400), 8, 1001, pick(250, 150));
   const again = (results: readonly CaseResult[]): CaseResult => results[results.length - 1];
   const budgets: BudgetCheck[] = [
     atMost('added per dispatch by dispatch events (same device, handlers on vs off, paired rounds)', paired(small[2], small[1]), 2000),
@@ -154,7 +154,7 @@ export async function run(): Promise<SuiteResult> {
   }
   // Rounds of batches of 4 (a 1% budget on a kernel that lavapipe runs on threads shared with the
   // machine's load).
-  const oneMs = await measureRounds(cases(n, `~1 ms kernel (n=${n})`), pick(400, 100), 4, 1003);
+  const oneMs = await measureRounds(cases(n, `~1 ms kernel (n=${n})`), pick(400, 100), 4, 1003, 10);
   /** `a` relative to `b` from their paired difference. */
   const pairedRatio = (a: CaseResult, b: CaseResult): number => (b.nsPerOp + paired(a, b)) / b.nsPerOp;
   budgets.push(
