@@ -64,13 +64,18 @@ function burner(bus: Telemetry, recording: Recording, burnNs: number): Attached 
  * change of the machine's load between rounds cancels), the median over rounds, in percent.
  */
 function pairedByRound(samples: readonly (readonly number[])[], i: number, perRound: number): number {
+  return (median(roundRatios(samples, i, perRound)) - 1) * 100;
+}
+
+/** Per round, arm `i`'s fastest job over the bare arm's fastest job of the same round. */
+function roundRatios(samples: readonly (readonly number[])[], i: number, perRound: number): number[] {
   const ratios: number[] = [];
   for (let r = 0; r * perRound < samples[0].length; r++) {
     const arm = Math.min(...samples[i].slice(r * perRound, (r + 1) * perRound));
     const bare = Math.min(...samples[0].slice(r * perRound, (r + 1) * perRound));
     ratios.push(arm / bare);
   }
-  return (median(ratios) - 1) * 100;
+  return ratios;
 }
 
 export async function run(): Promise<SuiteResult> {
@@ -246,7 +251,8 @@ export async function run(): Promise<SuiteResult> {
     value: onDevice(2),
     unit: '%',
     note:
-      `on the device, reporters as a GPU service runs them: each round's fastest job against the bare arm's in the same round, median over rounds (bare ${fmt(bareFastest)}), A/A ${onDevice(1).toFixed(1)}%; ` +
+      `on the device, reporters as a GPU service runs them: each round's fastest job against the bare arm's in the same round, median over rounds (bare ${fmt(bareFastest)}), ` +
+      `rounds' quartiles ${quartiles(roundRatios(samples, 2, jobsPerRound).map((x) => (x - 1) * 100))}, A/A ${onDevice(1).toFixed(1)}% (quartiles ${quartiles(roundRatios(samples, 1, jobsPerRound).map((x) => (x - 1) * 100))}); ` +
       `10th-percentile jobs ${fmt(low(2))} vs ${fmt(low(0))}: ${byLow(2).toFixed(1)}%, A/A ${byLow(1).toFixed(1)}% (${medians(2)}); ${jobs}`,
   };
   metrics['kernel loop on the device, A/A control (same device, nothing attached)'] = {
