@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { msToNs, type Measurements } from '@rx-telemetry/core';
+import { msToNs } from '@rx-telemetry/core';
 import { gpuTime, type CommandRecord } from './command-record.js';
 import type { DeviceEvents } from './device-events.js';
 import { MemoryTracker } from './memory-tracker.js';
 import { commandState, pipelineName, setCommandState, setPipelineName } from './object-state.js';
-import { StartMetadata, failDispatch, openDispatch, stopDispatch, stopSpan } from './dispatch-span.js';
+import { StartMetadata, failDispatch, gpuMeasurements, openDispatch, stopDispatch, stopSpan } from './dispatch-span.js';
 import { TimestampPool } from './timestamp-pool.js';
 
 /** The unpatched methods of the device and its queue, captured before instrumenting. */
@@ -34,10 +34,7 @@ export class DeviceProbe {
   /** Submitted, waiting for a completion promise to ride on: a chain through `next`. */
   #inflightHead: CommandRecord | undefined = undefined;
   #inflightTail: CommandRecord | undefined = undefined;
-  /**
-   * Batches (chain heads) riding on completion promises, oldest first (Dawn resolves them in
-   * order): a growable ring, so taking the oldest is an index step, not an Array#shift.
-   */
+  /** Batches (chain heads) riding on completion promises, oldest first (Dawn resolves them in order): a growable ring, not an Array#shift. */
   #watched: (CommandRecord | undefined)[] = new Array<CommandRecord | undefined>(8).fill(undefined);
   #watchedHead = 0;
   #watchedCount = 0;
@@ -45,13 +42,11 @@ export class DeviceProbe {
   readonly #completed: CommandRecord[] = [];
   #tickQueued = false;
   /**
-   * One turn of the event loop after a submit or a completion: starts the timestamp reads of
-   * completed timed work and makes sure submitted work rides on some completion promise. The
-   * reads start here, not in the completion reaction: that reaction runs before the caller's own
-   * continuation, so a mapAsync there delays an awaiting caller (paired on lavapipe, same device:
-   * 2.1-3.0 µs more per timed dispatch); here it runs while the caller's next dispatch is under
-   * way. Untimed stops stay in the reaction: deferring them too measured 0.1-0.5 µs slower per
-   * dispatch (on lavapipe the tick then lands in the short wait right before the next completion).
+   * A turn after a completion (or a submit nobody waited on, #check): starts the timestamp reads
+   * of completed timed work and makes sure submitted work rides on some completion promise. Not
+   * in the completion reaction, which runs before the caller's continuation: a mapAsync there cost
+   * an awaiting caller 2.1-3.0 µs more per timed dispatch (lavapipe, paired). Untimed stops stay
+   * in the reaction: deferring them measured 0.1-0.5 µs slower per dispatch.
    */
   readonly #tick = (): void => {
     this.#tickQueued = false;
@@ -172,14 +167,10 @@ export class DeviceProbe {
   }
 
   /**
-   * After a submit: once the caller's synchronous code has run (a reaction on a settled promise:
-   * Node's queueMicrotask allocates an AsyncResource and a bound function), records that no
-   * onSubmittedWorkDone() took get the fallback wait a turn later (#tick). A caller that waits
-   * right after submit() leaves nothing to do and pays no setImmediate per dispatch: that one
-   * ran first in the next check phase, ahead of Dawn's own setImmediate poll for the completion.
-   * Lavapipe, awaited tiny dispatch, handlers on, the two in one process on one device
-   * (interleaved per dispatch, 3,000 rounds, 3 runs): 200-460 ns less per dispatch, all of it in
-   * the wait (A/A of the same code: within ±125 ns).
+   * After a submit, once the caller's synchronous code has run (a reaction on a settled promise;
+   * Node's queueMicrotask allocates an AsyncResource): records no onSubmittedWorkDone() took get
+   * the fallback wait a turn later. Not a setImmediate per submit: that ran ahead of Dawn's own
+   * setImmediate poll, 0.2-0.68 µs per awaited dispatch on lavapipe (docs/webgpu.md, Cost).
    */
   #queueCheck(): void {
     if (this.#checkQueued || this.#tickQueued) return;
@@ -307,8 +298,3 @@ export class DeviceProbe {
 }
 
 const settled = Promise.resolve();
-
-/** The stop's extra measurements: `gpuDuration` when the pass was timed for this dispatch alone. */
-function gpuMeasurements(gpuDuration: number | undefined): Measurements | undefined {
-  return gpuDuration === undefined ? undefined : { gpuDuration };
-}

@@ -32,6 +32,11 @@ export function stopSpan(span: OpenSpan, duration: number, measurements: Measure
   span.stop(measurements, CATEGORY[categorize(duration)], t1);
 }
 
+/** The stop's extra measurements: `gpuDuration` when the pass was timed for this dispatch alone. */
+export function gpuMeasurements(gpuDuration: number | undefined): Measurements | undefined {
+  return gpuDuration === undefined ? undefined : { gpuDuration };
+}
+
 /** Ends the dispatch's span with an exception event. */
 export function failDispatch(d: DispatchInfo, error: unknown): void {
   const span = d.span;
