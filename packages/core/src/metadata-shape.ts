@@ -22,12 +22,12 @@ type Merge = (start: Record<string, unknown>, added: Metadata) => Record<string,
  * `{ spanId, ...md }` (~13 ns a key in V8 11) and `Object.assign({}, startMeta, added)` (~85-100
  * ns for 4 + 1 keys). Measured: bench/notes/core.md (issue 11, session 3).
  *
- * The merge is exact for what a cheap check can see: it runs only after a for-in over the start
- * metadata found exactly the keys it was built with (so a start handler that added, deleted or
- * made unenumerable a string key gets Object.assign's copy), and reads the values from the start
- * metadata (so values a handler changed are carried). What it cannot see is a symbol-keyed
- * property a start handler added to the start metadata it was handed: Object.assign would carry
- * that to the end event, this merge does not (checking costs ~50 ns, as much as it saves).
+ * The merge runs only after a for-in over the start metadata found exactly the keys it was built
+ * with and `Object.getOwnPropertySymbols` found none (so keys a start handler added, deleted or
+ * hid get Object.assign's copy), and reads the values from the start metadata (so values a
+ * handler changed are carried): exactly Object.assign's result. The symbol check is ~60 ns of it:
+ * without it (a symbol-keyed property a start handler added would be dropped) a frozen dispatch's
+ * start + stop measured ~0.5x the generic copy, with it ~0.83x (bench/notes/core.md).
  */
 export class MetadataShape {
   readonly keys: readonly string[];
@@ -120,11 +120,12 @@ function buildMerge(startKeys: readonly string[], addedKeys: readonly string[]):
   const props = [...startKeys, ...addedKeys.filter((k) => !startKeys.includes(k))].map((k) => `${k}: ${fromAdded.has(k) ? 'a' : 's'}.${k}`);
   return new Function(
     'K',
+    'symbols',
     `return function merge(s, a) {
 let i = 0;
 for (const k in s) if (k !== K[i++]) return undefined;
-if (i !== ${startKeys.length}) return undefined;
+if (i !== ${startKeys.length} || symbols(s).length !== 0) return undefined;
 return { ${props.join(', ')} };
 };`,
-  )(Object.freeze([...startKeys])) as Merge;
+  )(Object.freeze([...startKeys]), Object.getOwnPropertySymbols) as Merge;
 }

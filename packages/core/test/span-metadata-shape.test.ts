@@ -98,6 +98,20 @@ describe('span metadata of frozen objects passed again (metadata-shape.ts)', () 
     expect(Object.keys(stops[2])).to.deep.equal(['spanId', 'kernel', 'workgroups', 'category']);
   });
 
+  it('carries a symbol-keyed property a start handler added to the start metadata', () => {
+    const mark = Symbol('mark');
+    let marking = false;
+    const { ev, seen } = bus((md) => {
+      if (marking) md[mark] = 'seen';
+    });
+    spans(ev, seen, MD, FAST);
+    marking = true;
+    ev.start(MD).stop(undefined, FAST);
+    const stop = seen.stops[seen.stops.length - 1];
+    expect(stop[mark]).to.equal('seen');
+    expect(stop).to.include({ kernel: 'add', category: 'fast' });
+  });
+
   it('copies symbol keys of frozen metadata and of added metadata (the generic copy)', () => {
     const sym = Symbol('s');
     const add = Symbol('a');
