@@ -38,6 +38,8 @@ async function startApp(job: App['job']): Promise<App> {
 
 function hit(app: App, ms: number): Promise<void> {
   return new Promise((resolve) => {
+    // `timeout` only emits 'timeout': without the destroy a request the app never answers would
+    // hold the drain at the end of load() until the hook's own timeout.
     const req = request({ host: '127.0.0.1', port: app.appPort, path: `/work?ms=${ms}`, agent: false, timeout: 5000 }, (res) => {
       res.resume();
       res.on('end', () => {
@@ -46,6 +48,7 @@ function hit(app: App, ms: number): Promise<void> {
         resolve();
       });
     });
+    req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
     req.on('error', () => {
       app.failed++;
       resolve();
@@ -84,6 +87,23 @@ async function load(app: App, ms: number, midway: () => Promise<void>): Promise<
   await Promise.all(inFlight);
 }
 
+/** `work()` within `ms`, or an error naming the step: the hook's own timeout would not say which step hung. */
+async function step<T>(label: string, ms: number, work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const started = Date.now();
+  try {
+    return await Promise.race([
+      work(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${label}: not done after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (Date.now() - started > ms / 2) console.error(`  (${label} took ${Date.now() - started} ms)`);
+  }
+}
+
 async function queryAt(prometheus: PrometheusPeer, promql: string, atMs?: number): Promise<PromSample[]> {
   const at = atMs === undefined ? '' : `&time=${atMs / 1000}`;
   const res = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}${at}`);
@@ -93,26 +113,31 @@ async function queryAt(prometheus: PrometheusPeer, promql: string, atMs?: number
 }
 
 describe('a pool scraped by a real Prometheus while a worker is killed and replaced', function () {
+  // The steps' own limits add up to 140 s; on an idle 2-core machine the hook takes ~25 s.
   this.timeout(150_000);
   const apps: App[] = [];
   let prometheus: PrometheusPeer;
   let loadEnd = 0;
 
   before(async () => {
-    apps.push(...(await Promise.all([startApp('cluster'), startApp('threads')])));
-    prometheus = await startPrometheus(apps.map((a) => ({ job: a.job, target: new URL(a.metricsUrl).host })), { intervalS: 1 });
+    apps.push(...(await step('starting the two apps', 45_000, () => Promise.all([startApp('cluster'), startApp('threads')]))));
+    prometheus = await step('starting Prometheus', 20_000, () => startPrometheus(apps.map((a) => ({ job: a.job, target: new URL(a.metricsUrl).host })), { intervalS: 1 }));
     // Series exist before the load starts, so rate() sees the whole window.
-    await Promise.all(apps.map((a) => Promise.all(Array.from({ length: 8 }, (_, i) => hit(a, duration(i))))));
-    for (const a of apps) await prometheus.waitFor(`http_requests_total{job="${a.job}"}`, (r) => r.length === 1 && Number(r[0].value[1]) >= 8);
-    await Promise.all([
-      load(apps[0], LOAD_MS, async () => {
-        const pids = (await (await fetch(`${apps[0].metricsUrl}/workers`)).json()) as number[];
-        process.kill(pids[1], 'SIGKILL');
-      }),
-      load(apps[1], LOAD_MS, async () => {
-        await (await fetch(`${apps[1].metricsUrl}/kill`)).text();
-      }),
-    ]);
+    await step('the first requests', 10_000, () => Promise.all(apps.map((a) => Promise.all(Array.from({ length: 8 }, (_, i) => hit(a, duration(i)))))));
+    await step('the first scrapes', 25_000, async () => {
+      for (const a of apps) await prometheus.waitFor(`http_requests_total{job="${a.job}"}`, (r) => r.length === 1 && Number(r[0].value[1]) >= 8);
+    });
+    await step('the load with a kill midway', LOAD_MS + 20_000, () =>
+      Promise.all([
+        load(apps[0], LOAD_MS, async () => {
+          const pids = (await (await fetch(`${apps[0].metricsUrl}/workers`, { signal: AbortSignal.timeout(5000) })).json()) as number[];
+          process.kill(pids[1], 'SIGKILL');
+        }),
+        load(apps[1], LOAD_MS, async () => {
+          await (await fetch(`${apps[1].metricsUrl}/kill`, { signal: AbortSignal.timeout(5000) })).text();
+        }),
+      ]),
+    );
     loadEnd = Date.now();
     await new Promise((r) => setTimeout(r, 2500)); // the last scrapes
   });
