@@ -62,8 +62,18 @@ export async function recordJob(bus: Telemetry, job: () => Promise<void>): Promi
   const sub = bus.events([]).subscribe((e) => void seen.push({ ...e, at: performance.now() }));
   try {
     await job();
-    // Spans that end in a reaction after the job's own continuation (a read's transfer).
+    // Spans that end in a reaction after the job's own continuation (a read's transfer, whose
+    // stop can come several turns later): wait until every span seen has ended, or 1,000 turns.
+    const open = (): number => {
+      let n = 0;
+      for (const e of seen) {
+        const end = e.name[e.name.length - 1];
+        if (typeof e.metadata.spanId === 'number') n += end === 'start' ? 1 : end === 'stop' || end === 'exception' ? -1 : 0;
+      }
+      return n;
+    };
     await turn();
+    for (let i = 0; i < 1000 && open() > 0; i++) await turn();
   } finally {
     sub.unsubscribe();
   }
