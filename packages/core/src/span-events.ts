@@ -123,14 +123,15 @@ function runEntering<T>(ev: SpanEventImpl, metadata: Metadata, fn: (scope: SpanS
   } catch (failure) {
     return runBare(ev, failure, fn);
   }
-  if (ev.hooks.wrap !== undefined) return runHooked(ev.hooks, span, fn);
-  span.emitStart();
+  const hooks = ev.hooks.wrap === undefined ? undefined : ev.hooks;
+  // With a span-context hook the start event is emitted inside the hooks (runInHooks).
+  if (hooks === undefined) span.emitStart();
   const outer = span.outer;
   storage.enterWith(span);
   verifyContextSlot(span);
   let result: T;
   try {
-    result = fn(span);
+    result = hooks === undefined ? fn(span) : runInHooks(hooks, span, fn);
   } catch (error) {
     storage.enterWith(outer);
     span.exception(error);
@@ -218,25 +219,6 @@ function settle<T>(span: LiveSpan, result: T & PromiseLike<Awaited<T>>): T {
       throw error;
     },
   ) as T;
-}
-
-// The path of a bus with a span-context hook (the OTel bridge): the callback runs inside the hooks,
-// the span's async context entered and restored as in run().
-function runHooked<T>(hooks: SpanHooks, span: LiveSpan, fn: (scope: SpanScope) => T): T {
-  const outer = span.outer;
-  storage.enterWith(span);
-  let result: T;
-  try {
-    result = runInHooks(hooks, span, fn);
-  } catch (error) {
-    storage.enterWith(outer);
-    span.exception(error);
-    throw error;
-  }
-  storage.enterWith(outer);
-  if (isPromiseLike(result)) return settle(span, result);
-  span.stop();
-  return result;
 }
 
 // The start event is emitted inside the hooks, just before the callback: a hook (the OTel bridge)
