@@ -7,7 +7,7 @@ import { sanitizeName, sanitizeSegment, sanitizeTagValue } from './sanitize.js';
 import { STATSD_DROPPED_EVENT } from './statsd-dropped-event.js';
 import { STATSD_ERROR_EVENT } from './statsd-error-event.js';
 import { globalSuffix, statsdMetric, type StatsdMetric } from './statsd-metric.js';
-import { AggregatedContext, ClientAggregation } from './client-aggregation.js';
+import { AggregatedContext, ClientAggregation, packWidth } from './client-aggregation.js';
 import { CLOSE_GRACE_MS, TcpLink } from './tcp-link.js';
 import { RecentTimes } from './recent-times.js';
 
@@ -233,18 +233,9 @@ export class StatsdReporter {
     else metric.send(this.#client, metric.base, value, metric.rate, this.#tagsOf(metric, values));
   }
 
-  /**
-   * For a packable timer context: how many characters its packed values may take so that the
-   * whole line (prefix, name, tags and global tags, `|ms`) fits one `maxBufferSize` packet
-   * (1432 bytes when unbuffered); 0 for every other context.
-   */
+  /** For a packable timer context, the characters its packed values may take (packWidth); 0 for every other context. */
   #packFor(metric: StatsdMetric, name: string, tags: readonly string[] | undefined): number {
-    if (!metric.packable) return 0;
-    const o = this.#options;
-    let fixed = (o.prefix?.length ?? 0) + 1 + name.length + 8;
-    for (const t of tags ?? []) fixed += t.length + 1;
-    for (const t of this.#tagged) fixed += t.length + 1;
-    return Math.max(32, (o.maxBufferSize > 0 ? o.maxBufferSize : 1432) - fixed);
+    return metric.packable ? packWidth(this.#options.maxBufferSize, this.#options.prefix, name, tags, this.#tagged) : 0;
   }
 
   /** The standard formatter's full name for these tag values (cached). */
